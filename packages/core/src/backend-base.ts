@@ -1,0 +1,272 @@
+import type { KVBackend, KVOperation, OperationOptions, WriteOptions } from './backend.js';
+import { type ConnectionErrorClassifier, createConnectionErrorClassifier } from './classify.js';
+import { type Interruption, raceInterruptions } from './deadline.js';
+import { FAILURE_CODE_BY_OP, WRITE_OPS } from './error-codes.js';
+import { isKVError, KVError } from './errors.js';
+import { sanitizeError } from './sanitize.js';
+import {
+  checkExpected,
+  checkKey,
+  checkOperationOptions,
+  checkValue,
+  checkWriteOptions,
+  type Expiry,
+  expiryOf,
+  type ValidationProblem,
+} from './validation.js';
+
+/** Settings shared by every adapter built on {@link KVBackendBase}. */
+export interface KVBackendBaseOptions {
+  /** Adapter id, reported as `KVError.backend`. */
+  name: string;
+  /** Default per-operation deadline in ms; undefined means none. */
+  operationTimeout?: number;
+  /** Leave keys out of errors. */
+  redactKeys?: boolean;
+  /** Decides `unhealthy` for driver errors (default: the core classifier with no extra patterns). */
+  isConnectionError?: ConnectionErrorClassifier;
+  /** Strings (passwords) scrubbed from every error's message, stack and cause chain. */
+  secrets?: readonly string[];
+}
+
+/**
+ * The shared half of an adapter: argument validation with the contract's precedence
+ * (CLOSED, INVALID_* in argument order, ABORTED), deadlines and aborts, closing, and
+ * wrapping driver errors in sanitized, classified {@link KVError}s. An adapter implements
+ * the `do*` methods, which only ever see valid arguments.
+ */
+export abstract class KVBackendBase implements KVBackend {
+  readonly name: string;
+  readonly #operationTimeout: number | undefined;
+  readonly #redactKeys: boolean;
+  readonly #isConnectionError: ConnectionErrorClassifier;
+  readonly #secrets: readonly string[];
+  #closing: Promise<void> | undefined;
+
+  protected constructor(options: KVBackendBaseOptions) {
+    this.name = options.name;
+    this.#operationTimeout = options.operationTimeout;
+    this.#redactKeys = options.redactKeys ?? false;
+    this.#isConnectionError = options.isConnectionError ?? createConnectionErrorClassifier();
+    this.#secrets = options.secrets ?? [];
+  }
+
+  /** True once `close()` has been called. */
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  /** Read a live value; `key` is valid. */
+  protected abstract doGet(
+    key: string,
+    options: OperationOptions | undefined,
+  ): Promise<string | null>;
+  /** Store unconditionally with the normalized expiry. */
+  protected abstract doSet(
+    key: string,
+    value: string,
+    expiry: Expiry,
+    options: OperationOptions | undefined,
+  ): Promise<void>;
+  /** Atomic check-and-set with the normalized expiry. */
+  protected abstract doCheckAndSet(
+    key: string,
+    expected: string | null,
+    next: string,
+    expiry: Expiry,
+    options: OperationOptions | undefined,
+  ): Promise<boolean>;
+  /** Atomic compare-and-delete. */
+  protected abstract doCheckAndDelete(
+    key: string,
+    expected: string,
+    options: OperationOptions | undefined,
+  ): Promise<boolean>;
+  /** Delete; true when a live key was removed. */
+  protected abstract doDelete(key: string, options: OperationOptions | undefined): Promise<boolean>;
+  /** Check the backend can serve requests. */
+  protected abstract doPing(options: OperationOptions | undefined): Promise<void>;
+  /** Release resources; called once. */
+  protected abstract doClose(): Promise<void>;
+
+  /**
+   * Whether a failed write may have been applied. The default says yes for every driver
+   * error; adapters narrow it for errors known to happen before the request was sent.
+   */
+  protected mayHaveBeenApplied(_error: unknown): boolean {
+    return true;
+  }
+
+  get(key: string, options?: OperationOptions): Promise<string | null> {
+    const rejected = this.#precheck(
+      'get',
+      key,
+      options,
+      checkKey(key) ?? checkOperationOptions(options),
+    );
+    return rejected ?? this.run('get', key, options, () => this.doGet(key, options));
+  }
+
+  set(key: string, value: string, options?: WriteOptions): Promise<void> {
+    const problem = checkKey(key) ?? checkValue(value) ?? checkWriteOptions(options);
+    const rejected = this.#precheck('set', key, options, problem);
+    return (
+      rejected ??
+      this.run('set', key, options, () => this.doSet(key, value, expiryOf(options), options))
+    );
+  }
+
+  checkAndSet(
+    key: string,
+    expected: string | null,
+    next: string,
+    options?: WriteOptions,
+  ): Promise<boolean> {
+    const problem =
+      checkKey(key) ??
+      checkExpected(expected) ??
+      checkValue(next, 'next') ??
+      checkWriteOptions(options);
+    const rejected = this.#precheck('checkAndSet', key, options, problem);
+    return (
+      rejected ??
+      this.run('checkAndSet', key, options, () =>
+        this.doCheckAndSet(key, expected, next, expiryOf(options), options),
+      )
+    );
+  }
+
+  checkAndDelete(key: string, expected: string, options?: OperationOptions): Promise<boolean> {
+    const problem =
+      checkKey(key) ?? checkValue(expected, 'expected') ?? checkOperationOptions(options);
+    const rejected = this.#precheck('checkAndDelete', key, options, problem);
+    return (
+      rejected ??
+      this.run('checkAndDelete', key, options, () => this.doCheckAndDelete(key, expected, options))
+    );
+  }
+
+  delete(key: string, options?: OperationOptions): Promise<boolean> {
+    const rejected = this.#precheck(
+      'delete',
+      key,
+      options,
+      checkKey(key) ?? checkOperationOptions(options),
+    );
+    return rejected ?? this.run('delete', key, options, () => this.doDelete(key, options));
+  }
+
+  ping(options?: OperationOptions): Promise<void> {
+    const rejected = this.#precheck('ping', undefined, options, checkOperationOptions(options));
+    return rejected ?? this.run('ping', undefined, options, () => this.doPing(options));
+  }
+
+  close(): Promise<void> {
+    // Only the first call may report a failure; later calls see an already-closed backend.
+    if (this.#closing !== undefined) return this.#closing.catch(() => undefined);
+    this.#closing = this.doClose().catch((error: unknown) => {
+      throw this.failure('close', undefined, error);
+    });
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /**
+   * Run one operation on the driver with the deadline and abort rules of the contract,
+   * wrapping any driver error in a KVError. Adapters use it for their own extra operations.
+   */
+  protected run<T>(
+    op: KVOperation,
+    key: string | undefined,
+    options: OperationOptions | undefined,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    let pending: Promise<T>;
+    try {
+      pending = work();
+    } catch (error) {
+      return Promise.reject(this.failure(op, key, error));
+    }
+    const guarded = pending.catch((error: unknown) => {
+      throw this.failure(op, key, error);
+    });
+    const timeout = options?.timeout ?? this.#operationTimeout;
+    return raceInterruptions(guarded, options?.signal, timeout, (reason) => {
+      guarded.catch(() => undefined); // its late failure is nobody's business now
+      return this.#interruption(op, key, reason);
+    });
+  }
+
+  /** The KVError for a driver failure of `op`. */
+  protected failure(op: KVOperation, key: string | undefined, error: unknown): KVError {
+    if (isKVError(error)) return error;
+    const unhealthy = op === 'ping' || op === 'connect' || this.#isConnectionError(error);
+    return this.error({
+      code: FAILURE_CODE_BY_OP[op],
+      op,
+      key,
+      unhealthy,
+      indeterminate: WRITE_OPS.has(op) && this.mayHaveBeenApplied(error),
+      cause: sanitizeError(error, this.#secrets),
+    });
+  }
+
+  /** A KVError from this backend, with the key left out when keys are redacted. */
+  protected error(
+    init: Omit<ConstructorParameters<typeof KVError>[0], 'backend' | 'key'> & {
+      key?: string | undefined;
+    },
+  ): KVError {
+    const { key, ...rest } = init;
+    return new KVError({
+      ...rest,
+      backend: this.name,
+      ...(key === undefined || this.#redactKeys ? {} : { key }),
+    });
+  }
+
+  #interruption(op: KVOperation, key: string | undefined, reason: Interruption): KVError {
+    return this.error({
+      code: reason,
+      op,
+      key,
+      unhealthy: reason === 'TIMEOUT',
+      indeterminate: WRITE_OPS.has(op),
+      detail: reason === 'TIMEOUT' ? 'the deadline passed' : 'the caller aborted the call',
+    });
+  }
+
+  #precheck(
+    op: KVOperation,
+    key: unknown,
+    options: OperationOptions | undefined,
+    problem: ValidationProblem | undefined,
+  ): Promise<never> | undefined {
+    const keyForError =
+      typeof key === 'string' && problem?.code !== 'INVALID_KEY' ? key : undefined;
+    if (this.#closing !== undefined) {
+      return Promise.reject(
+        this.error({ code: 'CLOSED', op, key: keyForError, detail: 'the backend is closed' }),
+      );
+    }
+    if (problem !== undefined) {
+      return Promise.reject(
+        this.error({ code: problem.code, op, key: keyForError, detail: problem.detail }),
+      );
+    }
+    if (options?.signal?.aborted) {
+      return Promise.reject(
+        this.error({
+          code: 'ABORTED',
+          op,
+          key: keyForError,
+          detail: 'the signal was already aborted',
+        }),
+      );
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,1 @@
+export { type ConformanceOptions, describeConformance } from './describe-conformance.js';

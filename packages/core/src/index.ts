@@ -1,0 +1,24 @@
+export type { KVBackend, KVOperation, OperationOptions, WriteOptions } from './backend.js';
+export { KVBackendBase, type KVBackendBaseOptions } from './backend-base.js';
+export {
+  type ConnectionErrorClassifier,
+  type ConnectionErrorClassifierOptions,
+  createConnectionErrorClassifier,
+  DEFAULT_CONNECTION_ERROR_PATTERNS,
+  hasStructuredSignal,
+} from './classify.js';
+export { type Interruption, raceInterruptions } from './deadline.js';
+export { FAILURE_CODE_BY_OP, KV_ERROR_CODES, type KVErrorCode, WRITE_OPS } from './error-codes.js';
+export { isHealthError, isIndeterminate, isKVError, KVError, type KVErrorInit } from './errors.js';
+export { redactText, SanitizedError, sanitizeError } from './sanitize.js';
+export {
+  checkExpected,
+  checkKey,
+  checkOperationOptions,
+  checkValue,
+  checkWriteOptions,
+  type Expiry,
+  expiryOf,
+  MAX_KEY_BYTES,
+  type ValidationProblem,
+} from './validation.js';

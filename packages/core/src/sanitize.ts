@@ -1,0 +1,84 @@
+/**
+ * Turns driver errors into copies that are safe to log: credentials are redacted from every
+ * message and stack, and fields that echo command arguments or stored values (ioredis'
+ * `command`, porsager's `parameters`/`query`, Postgres' `detail`) are left behind.
+ */
+
+/** Driver fields that describe a failure without echoing arguments or data. */
+const SAFE_FIELDS = [
+  'code',
+  'errno',
+  'syscall',
+  'address',
+  'port',
+  'severity',
+  'routine',
+  'schema_name',
+  'table_name',
+  'column_name',
+  'constraint_name',
+] as const;
+
+const MAX_CAUSE_DEPTH = 5;
+const REDACTED = '***';
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^:@/\s]*):([^@/\s]*)@/gi;
+const KEYWORD_PASSWORD = /\b(password|pass|pwd)\s*=\s*('[^']*'|"[^"]*"|\S+)/gi;
+const AUTH_COMMAND = /\bAUTH\s+\S+(\s+\S+)?/gi;
+
+/** Remove credentials from a piece of text: URL passwords, `password=` pairs, AUTH arguments and the given secrets. */
+export function redactText(text: string, secrets: readonly string[] = []): string {
+  let out = text
+    .replace(URL_CREDENTIALS, `$1$2:${REDACTED}@`)
+    .replace(KEYWORD_PASSWORD, `$1=${REDACTED}`)
+    .replace(AUTH_COMMAND, `AUTH ${REDACTED}`);
+  for (const secret of secrets) {
+    if (secret) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+
+/** An error copied from a driver's error with everything unsafe removed. */
+export class SanitizedError extends Error {
+  code?: string | number;
+  errors?: SanitizedError[];
+}
+
+/**
+ * A sanitized copy of `error` (and of its `cause` chain and `AggregateError` members).
+ * Non-error values become a generic error that does not echo them.
+ */
+export function sanitizeError(error: unknown, secrets: readonly string[] = []): SanitizedError {
+  return copySafely(error, secrets, 0);
+}
+
+function copySafely(error: unknown, secrets: readonly string[], depth: number): SanitizedError {
+  if (!(error instanceof Error)) {
+    return new SanitizedError(`non-error value thrown (${typeof error})`);
+  }
+  const message = redactText(error.message, secrets);
+  const copy = new SanitizedError(message);
+  copy.name = error.name;
+  const source = error as unknown as Record<string, unknown>;
+  const target = copy as unknown as Record<string, unknown>;
+  for (const field of SAFE_FIELDS) {
+    const value = source[field];
+    if (typeof value === 'string' || typeof value === 'number') {
+      target[field] = typeof value === 'string' ? redactText(value, secrets) : value;
+    }
+  }
+  copy.stack = `${error.name}: ${message}${stackFrames(error.stack)}`;
+  if (depth < MAX_CAUSE_DEPTH) {
+    if (error.cause !== undefined) copy.cause = copySafely(error.cause, secrets, depth + 1);
+    if (error instanceof AggregateError && Array.isArray(error.errors)) {
+      copy.errors = error.errors.map((inner) => copySafely(inner, secrets, depth + 1));
+    }
+  }
+  return copy;
+}
+
+/** The "    at ..." lines of a stack, without its first (message) lines. */
+function stackFrames(stack: string | undefined): string {
+  if (!stack) return '';
+  const frames = stack.split('\n').filter((line) => line.startsWith('    at '));
+  return frames.length > 0 ? `\n${frames.join('\n')}` : '';
+}

@@ -1,0 +1,1 @@
+export { missingServerError } from './missing-server.js';

@@ -33,9 +33,9 @@ export class KVError extends Error {
   /** Name of the adapter that raised it. */
   readonly backend: string;
   /** The operation that failed. */
-  readonly op?: KVOperation;
+  declare readonly op?: KVOperation;
   /** The key involved, unless the backend's `redactKeys` option is set. */
-  readonly key?: string;
+  declare readonly key?: string;
   /** The backend is unreachable or unavailable (connectivity, not a caller bug). */
   readonly unhealthy: boolean;
   /** A write may or may not have been applied. */

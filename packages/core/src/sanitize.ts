@@ -39,8 +39,8 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
 
 /** An error copied from a driver's error with everything unsafe removed. */
 export class SanitizedError extends Error {
-  code?: string | number;
-  errors?: SanitizedError[];
+  declare code?: string | number;
+  declare errors?: SanitizedError[];
 }
 
 /**

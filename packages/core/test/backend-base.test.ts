@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import type { OperationOptions } from '../src/backend.js';
+import { KVBackendBase } from '../src/backend-base.js';
+import { isKVError, type KVError } from '../src/errors.js';
+import type { Expiry } from '../src/validation.js';
+
+/** A backend whose every operation is answered by the test through `respond`. */
+class ScriptedBackend extends KVBackendBase {
+  calls: string[] = [];
+  respond: () => Promise<unknown> = () => Promise.resolve(null);
+  closeCount = 0;
+
+  constructor(
+    options: { operationTimeout?: number; redactKeys?: boolean; secrets?: string[] } = {},
+  ) {
+    super({ name: 'scripted', ...options });
+  }
+  protected doGet(key: string) {
+    this.calls.push(`get ${key}`);
+    return this.respond() as Promise<string | null>;
+  }
+  protected doSet(key: string, _value: string, expiry: Expiry) {
+    this.calls.push(`set ${key} ${expiry}`);
+    return this.respond() as Promise<void>;
+  }
+  protected doCheckAndSet(key: string, _e: string | null, _n: string, expiry: Expiry) {
+    this.calls.push(`cas ${key} ${expiry}`);
+    return this.respond() as Promise<boolean>;
+  }
+  protected doCheckAndDelete(key: string) {
+    this.calls.push(`cad ${key}`);
+    return this.respond() as Promise<boolean>;
+  }
+  protected doDelete(key: string) {
+    this.calls.push(`delete ${key}`);
+    return this.respond() as Promise<boolean>;
+  }
+  protected doPing(_options: OperationOptions | undefined) {
+    this.calls.push('ping');
+    return this.respond() as Promise<void>;
+  }
+  protected async doClose() {
+    this.closeCount += 1;
+  }
+}
+
+async function rejection(promise: Promise<unknown>): Promise<KVError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isKVError(error)) throw new Error(`expected a KVError, got ${String(error)}`);
+  return error;
+}
+
+describe('KVBackendBase', () => {
+  it('passes normalized expiries to the adapter', async () => {
+    const backend = new ScriptedBackend();
+    await backend.set('a', 'v');
+    await backend.set('b', 'v', { ttl: 20 });
+    await backend.checkAndSet('c', null, 'v', { keepTtl: true });
+    expect(backend.calls).toEqual(['set a 0', 'set b 20', 'cas c keep']);
+  });
+
+  it('applies precedence CLOSED > INVALID_* in argument order > ABORTED, with no adapter call', async () => {
+    const backend = new ScriptedBackend();
+    const aborted = AbortSignal.abort();
+    expect((await rejection(backend.set('', 1 as never, { ttl: -1, signal: aborted }))).code).toBe(
+      'INVALID_KEY',
+    );
+    expect((await rejection(backend.set('k', 1 as never, { ttl: -1, signal: aborted }))).code).toBe(
+      'INVALID_VALUE',
+    );
+    expect((await rejection(backend.set('k', 'v', { ttl: -1, signal: aborted }))).code).toBe(
+      'INVALID_TTL',
+    );
+    expect((await rejection(backend.checkAndSet('k', 'x', 5 as never))).code).toBe('INVALID_VALUE');
+    expect((await rejection(backend.set('k', 'v', { signal: aborted }))).code).toBe('ABORTED');
+    await backend.close();
+    expect((await rejection(backend.set('', 1 as never, { signal: aborted }))).code).toBe('CLOSED');
+    expect(backend.calls).toEqual([]);
+  });
+
+  it('rejects with TIMEOUT when the deadline passes, indeterminate for writes only', async () => {
+    const backend = new ScriptedBackend({ operationTimeout: 20 });
+    backend.respond = () => new Promise(() => {});
+    const write = await rejection(backend.set('k', 'v'));
+    expect(write).toMatchObject({
+      code: 'TIMEOUT',
+      op: 'set',
+      unhealthy: true,
+      indeterminate: true,
+    });
+    const read = await rejection(backend.get('k', { timeout: 10 }));
+    expect(read).toMatchObject({
+      code: 'TIMEOUT',
+      op: 'get',
+      unhealthy: true,
+      indeterminate: false,
+    });
+  });
+
+  it('rejects at once with ABORTED when the signal aborts in flight', async () => {
+    const backend = new ScriptedBackend();
+    backend.respond = () => new Promise(() => {});
+    const controller = new AbortController();
+    const pending = rejection(backend.delete('k', { signal: controller.signal }));
+    controller.abort();
+    expect(await pending).toMatchObject({ code: 'ABORTED', unhealthy: false, indeterminate: true });
+  });
+
+  it('wraps driver errors: op code, classification, sanitized cause, redacted key', async () => {
+    const backend = new ScriptedBackend({ redactKeys: true, secrets: ['hunter2'] });
+    backend.respond = () =>
+      Promise.reject(
+        Object.assign(new Error('connect ECONNREFUSED hunter2'), {
+          code: 'ECONNREFUSED',
+          args: ['hunter2'],
+        }),
+      );
+    const error = await rejection(backend.checkAndSet('secret-key', null, 'v'));
+    expect(error).toMatchObject({
+      code: 'CHECK_AND_SET_FAILED',
+      unhealthy: true,
+      indeterminate: true,
+    });
+    expect(error).not.toHaveProperty('key');
+    expect(
+      JSON.stringify(error) + String(error.stack) + String((error.cause as Error).message),
+    ).not.toContain('hunter2');
+    expect(error.cause).not.toHaveProperty('args');
+
+    backend.respond = () => Promise.reject(new Error('syntax error'));
+    expect(await rejection(backend.get('k'))).toMatchObject({
+      code: 'GET_FAILED',
+      unhealthy: false,
+      indeterminate: false,
+    });
+  });
+
+  it('closes once; later closes resolve and every operation rejects CLOSED', async () => {
+    const backend = new ScriptedBackend();
+    await Promise.all([backend.close(), backend.close()]);
+    await backend[Symbol.asyncDispose]();
+    expect(backend.closeCount).toBe(1);
+    for (const call of [backend.get('k'), backend.ping(), backend.checkAndDelete('k', 'v')]) {
+      expect((await rejection(call)).code).toBe('CLOSED');
+    }
+  });
+});

@@ -61,7 +61,10 @@ export function runCommand(
   });
 }
 
-/** Poll `check` every `intervalMs` until it resolves true; reject after `timeoutMs` naming `what`. */
+/**
+ * Poll `check` every `intervalMs` until it resolves true; reject after `timeoutMs` naming `what`.
+ * A check that throws gives up at once with its error (return false to keep waiting).
+ */
 export async function waitUntil(
   what: string,
   check: () => Promise<boolean>,
@@ -69,16 +72,9 @@ export async function waitUntil(
   intervalMs = 50,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() >= deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
-    }
+  while (!(await check())) {
+    if (Date.now() >= deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

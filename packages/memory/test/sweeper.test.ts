@@ -1,0 +1,44 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startSweeper } from '../src/sweeper.js';
+
+describe('startSweeper', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({
+      toFake: ['setInterval', 'clearInterval', 'setImmediate', 'clearImmediate'],
+    });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('runs one step per interval while there is no backlog', () => {
+    const sweepOnce = vi.fn(() => false);
+    const sweeper = startSweeper(100, sweepOnce);
+    vi.advanceTimersByTime(99);
+    expect(sweepOnce).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(201);
+    expect(sweepOnce).toHaveBeenCalledTimes(3);
+    sweeper.stop();
+  });
+
+  it('continues a backlog on the next event-loop turns instead of waiting for the next interval', () => {
+    let backlogSteps = 4;
+    const sweepOnce = vi.fn(() => backlogSteps-- > 0);
+    const sweeper = startSweeper(1000, sweepOnce);
+    vi.advanceTimersByTime(1000);
+    // Fake immediates run one per advanced ms; the next interval is still 990 ms away.
+    vi.advanceTimersByTime(10);
+    expect(sweepOnce).toHaveBeenCalledTimes(5);
+    sweeper.stop();
+  });
+
+  it('stop() cancels the interval and a pending continuation', () => {
+    const sweepOnce = vi.fn(() => true);
+    const sweeper = startSweeper(100, sweepOnce);
+    vi.advanceTimersByTime(100);
+    const calls = sweepOnce.mock.calls.length;
+    sweeper.stop();
+    vi.advanceTimersByTime(1000);
+    expect(sweepOnce).toHaveBeenCalledTimes(calls);
+  });
+});

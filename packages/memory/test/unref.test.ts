@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const distEntry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+/** Far above a healthy exit (well under a second) yet below the test timeout. */
+const KILL_AFTER_MS = 20_000;
+
+/** Run `script` as an ES module in a child Node; resolve how it ended. */
+function runChild(script: string): Promise<{ code: number | null; killed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, KILL_AFTER_MS);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, killed });
+    });
+  });
+}
+
+describe('memory sweep timer', () => {
+  it('does not keep the process alive when a backend is never closed', async () => {
+    const script = `
+      const { createMemoryBackend } = await import(${JSON.stringify(distEntry)});
+      const kv = await createMemoryBackend({ sweepInterval: 10 });
+      await kv.set('lease', 'holder', { ttl: 60000 });
+    `;
+    expect(await runChild(script)).toEqual({ code: 0, killed: false });
+  });
+});

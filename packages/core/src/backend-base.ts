@@ -196,9 +196,17 @@ export abstract class KVBackendBase implements KVBackend {
     const timeout = options?.timeout ?? this.#operationTimeout;
     return raceInterruptions(guarded, options?.signal, timeout, (reason) => {
       guarded.catch(() => undefined); // its late failure is nobody's business now
+      this.onInterrupted(pending, reason);
       return this.#interruption(op, key, reason);
     });
   }
+
+  /**
+   * Called when a call stops waiting for `work` (the promise its `do*` method or `run` work
+   * returned) because its deadline passed or its signal aborted. An adapter that can recall
+   * a queued or running request overrides it; the default does nothing.
+   */
+  protected onInterrupted(_work: Promise<unknown>, _reason: Interruption): void {}
 
   /** The KVError for a driver failure of `op`. */
   protected failure(op: KVOperation, key: string | undefined, error: unknown): KVError {

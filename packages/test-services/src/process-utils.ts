@@ -39,14 +39,23 @@ export function waitForExit(child: ChildProcess, timeoutMs = 5_000): Promise<voi
   });
 }
 
+/** Who a command runs as (root may run a server's tools as its own user) and where. */
+export interface RunAs {
+  uid?: number;
+  gid?: number;
+  cwd?: string;
+}
+
 /** Run a program to completion and return its stdout; rejects with its stderr on failure. */
 export function runCommand(
   file: string,
   args: readonly string[],
   timeoutMs = 30_000,
+  runAs: RunAs = {},
 ): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { timeout: timeoutMs, encoding: 'utf8' }, (error, stdout, stderr) => {
+    const options = { timeout: timeoutMs, encoding: 'utf8' as const, ...runAs };
+    execFile(file, args, options, (error, stdout, stderr) => {
       if (error) {
         const output = `${stderr}${stdout}`.trim();
         reject(

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeFailure } from './failure-reason.js';
 import { LocalRedisServer } from './local-redis.js';
 import { startLocalRedisCluster } from './local-redis-cluster.js';
 import { missingServerError } from './missing-server.js';
@@ -123,11 +124,4 @@ function urlOf(server: RedisNodeAddress): string {
 
 function addressOf(server: RedisNodeAddress): RedisNodeAddress {
   return { host: server.host, port: server.port };
-}
-
-function describeFailure(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-    return `${text} (not installed or not on PATH)`;
-  return text.split('\n').slice(0, 6).join(' | ');
 }

@@ -35,8 +35,8 @@ export function createGcraLimiter(kv: KVBackend, options: GcraOptions): RateLimi
             return { allowed: false, retryAfterMs: arrival - periodMs - time };
           }
           // Once the TAT is in the past the key means the same as an absent one, so it may
-          // expire then. Clamp to >= 1: a TTL of 0 would mean "never expires".
-          const ttl = Math.max(1, Math.ceil(arrival - time));
+          // expire then. Round up: TTLs are whole ms, and 0 would mean "never expires".
+          const ttl = Math.ceil(arrival - time);
           if (await kv.checkAndSet(key, stored, String(arrival), { ttl })) {
             return { allowed: true };
           }

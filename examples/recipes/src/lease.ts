@@ -77,7 +77,8 @@ export class Lease {
 
   /**
    * Give the lease up. Resolves true when this call removed it; false when it was no longer
-   * ours (it lapsed, perhaps to a new holder, whose lease stays untouched).
+   * ours: it lapsed (perhaps to a new holder, whose lease stays untouched), or a first attempt
+   * whose reply was lost removed it.
    */
   async release(): Promise<boolean> {
     this.#validUntil = Number.NEGATIVE_INFINITY;

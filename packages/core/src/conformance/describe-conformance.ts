@@ -1,21 +1,63 @@
-import type { KVBackend } from '../backend.js';
+import { ConformanceHarness } from './harness.js';
+import type { ConformanceOptions } from './options.js';
+import { registerAbortTests } from './tests/abort.js';
+import { registerAtomicityTests } from './tests/atomicity.js';
+import { registerBasicTests } from './tests/basic.js';
+import { registerCheckAndDeleteTests } from './tests/check-and-delete.js';
+import { registerCheckAndSetTests } from './tests/check-and-set.js';
+import { registerClockTests } from './tests/clock.js';
+import { registerCloseTests } from './tests/close.js';
+import { registerDeadlineTests } from './tests/deadline.js';
+import { registerErrorTests } from './tests/errors.js';
+import { registerExpiredTests } from './tests/expired.js';
+import { registerFaultTests } from './tests/faults.js';
+import { registerIsolationTests } from './tests/isolation.js';
+import { registerKeepTtlTests } from './tests/keep-ttl.js';
+import { registerKeyTests } from './tests/keys.js';
+import { registerPrecedenceTests } from './tests/precedence.js';
+import { registerTtlTests } from './tests/ttl.js';
+import { registerValidationTests } from './tests/validation.js';
+import { registerValueTests } from './tests/values.js';
 
-/** The test-runner functions the suite calls (vitest, node:test, mocha, ...). */
-export interface ConformanceRunner {
-  describe(name: string, fn: () => void): unknown;
-  it(name: string, fn: () => Promise<void>): unknown;
-}
-
-/** How to run the conformance suite against an adapter. */
-export interface ConformanceOptions {
-  name: string;
-  create: () => Promise<KVBackend>;
-  destroy?: (backend: KVBackend) => Promise<void>;
-  runner: ConformanceRunner;
-  faults?: { dropConnections(backend: KVBackend): Promise<void> };
-}
-
-/** Register the conformance suite's tests with `options.runner`. (Placeholder: filled in next.) */
+/**
+ * Register the Strongbox conformance suite with `options.runner`: one test per rule of the
+ * contract, each named `[rule.id] what it checks` (see `docs/contract.md`). Each test creates
+ * its own backend with `options.create()` and destroys it before it settles; group bodies do
+ * no I/O. Give the runner a per-test timeout of {@link CONFORMANCE_TEST_TIMEOUT_MS}.
+ *
+ * @example
+ * ```ts
+ * import { describe, it } from 'vitest';
+ * import { CONFORMANCE_TEST_TIMEOUT_MS, describeConformance } from '@strongbox/core/conformance';
+ *
+ * describeConformance({
+ *   name: '@acme/strongbox-adapter',
+ *   create: () => createAcmeBackend({ namespace: crypto.randomUUID() }),
+ *   runner: { describe, it: (name, fn) => it(name, fn, CONFORMANCE_TEST_TIMEOUT_MS) },
+ * });
+ * ```
+ */
 export function describeConformance(options: ConformanceOptions): void {
-  options.runner.describe(options.name, () => {});
+  const suite = new ConformanceHarness(options);
+  suite.group(options.name, () => {
+    suite.group('get, set, delete, ping', () => registerBasicTests(suite));
+    suite.group('values', () => registerValueTests(suite));
+    suite.group('keys', () => registerKeyTests(suite));
+    suite.group('checkAndSet', () => registerCheckAndSetTests(suite));
+    suite.group('checkAndDelete', () => registerCheckAndDeleteTests(suite));
+    suite.group('ttl', () => registerTtlTests(suite));
+    suite.group('keepTtl', () => registerKeepTtlTests(suite));
+    suite.group('expired keys', () => registerExpiredTests(suite));
+    suite.group("the backend's clock", () => registerClockTests(suite));
+    suite.group('validation', () => registerValidationTests(suite));
+    suite.group('precedence', () => registerPrecedenceTests(suite));
+    suite.group('abort', () => registerAbortTests(suite));
+    suite.group('deadlines', () => registerDeadlineTests(suite));
+    suite.group('close', () => registerCloseTests(suite));
+    suite.group('errors', () => registerErrorTests(suite));
+    suite.group('isolation', () => registerIsolationTests(suite));
+    suite.group('atomicity', () => registerAtomicityTests(suite));
+    const { faults } = options;
+    if (faults !== undefined) suite.group('faults', () => registerFaultTests(suite, faults));
+  });
 }

@@ -1,1 +1,8 @@
-export { type ConformanceOptions, describeConformance } from './describe-conformance.js';
+export { describeConformance } from './describe-conformance.js';
+export {
+  CONFORMANCE_TEST_TIMEOUT_MS,
+  type ConformanceFaults,
+  type ConformanceOptions,
+  type ConformanceRunner,
+  FAULT_RECOVERY_WINDOW_MS,
+} from './options.js';

@@ -1,0 +1,60 @@
+/**
+ * The invalid arguments the validation tests try, by kind. Each list is what one rule id
+ * covers, so a backend that skips one kind of check fails exactly that test.
+ */
+
+/** 1025 UTF-8 bytes in 1025 ASCII characters, and in 342 characters (341 × '€' + 'ab'). */
+export const OVERLONG_KEYS = ['k'.repeat(1025), `${'€'.repeat(341)}ab`];
+
+export const INVALID_KEYS = {
+  type: [undefined, null, 42, true, 1n, Symbol('key'), {}, ['k'], new String('k')],
+  empty: [''],
+  length: OVERLONG_KEYS,
+  surrogate: ['\uD800', 'a\uDC00', '\uDC00\uD800', `${'😀'.slice(0, 1)}k`],
+  nul: ['\u0000', 'a\u0000b', 'k\u0000'],
+} as const;
+
+/** Not strings (`null` is valid only as checkAndSet's `expected`, so it is tried separately). */
+export const NON_STRING_VALUES = [
+  undefined,
+  42,
+  false,
+  1n,
+  Symbol('v'),
+  {},
+  ['v'],
+  new String('v'),
+];
+
+export const LONE_SURROGATE_VALUES = ['\uD800', 'v\uDBFF', '\uDFFFv', `x${'😀'.slice(1)}`];
+
+export const INVALID_TTLS = {
+  negative: [-1, -1000, Number.MIN_SAFE_INTEGER],
+  fractional: [0.5, 1.5, 100.25],
+  'non-finite': [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY],
+  unsafe: [Number.MAX_SAFE_INTEGER + 1, 2 ** 60, 1e300],
+  type: ['100', null, true, 100n, {}, [100], new Number(100)],
+} as const;
+
+/** `keepTtl: true` together with a `ttl`, even a zero one. */
+export const KEEP_TTL_CONFLICTS = [
+  { keepTtl: true, ttl: 100 },
+  { keepTtl: true, ttl: 0 },
+];
+
+/** `keepTtl` must be a boolean. */
+export const INVALID_KEEP_TTLS = ['yes', 1, null, {}];
+
+/** Per-call options that are not an object of the documented shape: core rejects them with INVALID_CONFIG. */
+export const INVALID_OPTIONS = [
+  'fast',
+  42,
+  null,
+  true,
+  { signal: 'abort' },
+  { signal: { aborted: true } },
+  { timeout: 0 },
+  { timeout: -5 },
+  { timeout: Number.NaN },
+  { timeout: '100' },
+];

@@ -1,0 +1,40 @@
+import type { KVBackend } from '../backend.js';
+
+/**
+ * The per-test timeout, in ms, a runner needs for the conformance suite. Most tests take
+ * milliseconds and the TTL tests a few hundred; the fault tests allow a dropped backend up to
+ * {@link FAULT_RECOVERY_WINDOW_MS} to recover. Pass it to your runner, e.g. vitest's
+ * `it(name, fn, CONFORMANCE_TEST_TIMEOUT_MS)` or node:test's `{ timeout }`.
+ */
+export const CONFORMANCE_TEST_TIMEOUT_MS = 30_000;
+
+/** How long the fault tests wait for a backend to serve requests again after its connections were cut. */
+export const FAULT_RECOVERY_WINDOW_MS = 10_000;
+
+/** The test-runner functions the suite calls (vitest, node:test, mocha, jest, ...). */
+export interface ConformanceRunner {
+  /** Declare a group. The suite's `fn` only registers tests: it does no I/O. */
+  describe(name: string, fn: () => void): unknown;
+  /** Declare a test. `fn` creates its own backend and destroys it before settling. */
+  it(name: string, fn: () => Promise<void>): unknown;
+}
+
+/** Hooks that let the suite break a networked backend on purpose. */
+export interface ConformanceFaults {
+  /** Cut every connection of `backend` (and only of it); the server stays up. */
+  dropConnections(backend: KVBackend): Promise<void>;
+}
+
+/** How to run the conformance suite against an adapter. */
+export interface ConformanceOptions {
+  /** Name of the top-level group, e.g. the adapter's package name. */
+  name: string;
+  /** A fresh backend: its own namespace (table, prefix or instance) and its own connections. */
+  create: () => Promise<KVBackend>;
+  /** Release a backend from `create` (default: `close()`). May receive an already-closed backend. */
+  destroy?: (backend: KVBackend) => Promise<void>;
+  /** The caller's test runner; only `describe(name, fn)` and `it(name, fn)` are called. */
+  runner: ConformanceRunner;
+  /** Given for networked backends: adds the tests that drop connections and expect recovery. */
+  faults?: ConformanceFaults;
+}

@@ -1,0 +1,192 @@
+import {
+  createConnectionErrorClassifier,
+  type Expiry,
+  KVBackendBase,
+  type KVError,
+  type OperationOptions,
+} from '@strongbox/core';
+import type Database from 'better-sqlite3';
+import type { SqliteSettings } from './options.js';
+import { isUnavailableSqliteError, mayHaveCommitted } from './sqlite-errors.js';
+import { prepareStatements, type Statements } from './statements.js';
+
+/** SQLite's clock counts whole milliseconds. */
+const SQLITE_CLOCK_RESOLUTION_MS = 1;
+
+/** Rows removed per purge statement, so one purge never holds the write lock for long. */
+export const PURGE_BATCH_SIZE = 1000;
+
+/**
+ * A Strongbox backend on one SQLite table, through a better-sqlite3 connection. Create it with
+ * {@link createSqliteBackend}. Every write runs in a `BEGIN IMMEDIATE` transaction that reads
+ * the clock and the current row under SQLite's write lock, so operations are atomic across
+ * every connection and process sharing the file.
+ *
+ * better-sqlite3 is synchronous: each call does its work before it returns its promise, so a
+ * `signal` or `timeout` can only stop a call before it starts. Waiting for another process's
+ * lock is bounded by the busy timeout instead.
+ */
+export class SqliteBackend extends KVBackendBase {
+  /** The better-sqlite3 connection (yours, when you passed `database`). */
+  readonly database: Database.Database;
+  readonly #statements: Statements;
+  readonly #clock: (() => number) | undefined;
+  /** How much later than a reading the true time may be: 1 ms for SQLite's clock, 0 for yours. */
+  readonly #clockResolution: number;
+  readonly #closesDatabase: boolean;
+  readonly #onError: (error: KVError) => void;
+  readonly #purgeTimer: NodeJS.Timeout | undefined;
+  #purging = false;
+  readonly #setTx: Database.Transaction<(key: string, value: string, expiry: Expiry) => void>;
+  readonly #checkAndSetTx: Database.Transaction<
+    (key: string, expected: string | null, next: string, expiry: Expiry) => boolean
+  >;
+  readonly #checkAndDeleteTx: Database.Transaction<(key: string, expected: string) => boolean>;
+  readonly #deleteTx: Database.Transaction<(key: string) => boolean>;
+  readonly #purgeTx: Database.Transaction<(limit: number) => number>;
+
+  /** Use {@link createSqliteBackend}, which opens the file and creates the table first. */
+  constructor(database: Database.Database, settings: SqliteSettings) {
+    super({
+      name: 'sqlite',
+      redactKeys: settings.redactKeys,
+      isConnectionError: createConnectionErrorClassifier({
+        patterns: settings.connectionErrorPatterns,
+        isDriverConnectionError: isUnavailableSqliteError,
+      }),
+    });
+    this.database = database;
+    this.#statements = prepareStatements(database, settings.table);
+    this.#clock = settings.clock;
+    this.#clockResolution = settings.clock === undefined ? SQLITE_CLOCK_RESOLUTION_MS : 0;
+    this.#closesDatabase = 'filename' in settings.source || settings.source.closeClient;
+    this.#onError = settings.onError;
+    const s = this.#statements;
+
+    this.#setTx = database.transaction((key, value, expiry) => {
+      const now = this.#now();
+      const live = expiry === 'keep' && s.getLive.get({ key, now }) !== undefined;
+      this.#store(key, value, expiry, live, now);
+    });
+    this.#checkAndSetTx = database.transaction((key, expected, next, expiry) => {
+      const now = this.#now();
+      const current = s.getLive.get({ key, now }) ?? null;
+      if (current !== expected) return false;
+      this.#store(key, next, expiry, current !== null, now);
+      return true;
+    });
+    this.#checkAndDeleteTx = database.transaction(
+      (key, expected) => s.deleteIfValue.run({ key, expected, now: this.#now() }).changes === 1,
+    );
+    // Removes an expired row too, but reports only a live one as deleted.
+    this.#deleteTx = database.transaction(
+      (key) => s.deleteReturningLive.get({ key, now: this.#now() }) === 1,
+    );
+    this.#purgeTx = database.transaction(
+      (limit) => s.purgeExpired.run({ now: this.#now(), limit }).changes,
+    );
+
+    if (settings.purgeInterval > 0) {
+      this.#purgeTimer = setInterval(() => void this.#purgeBacklog(), settings.purgeInterval);
+      this.#purgeTimer.unref();
+    }
+  }
+
+  /**
+   * Delete up to `batchSize` expired rows and resolve how many were deleted. Expired keys are
+   * absent whether purged or not; purging only frees space. Safe from many processes at once:
+   * the statement re-checks expiry under the write lock, so a key re-created meanwhile stays.
+   */
+  purgeExpired(batchSize = PURGE_BATCH_SIZE): Promise<number> {
+    if (this.closed) {
+      return Promise.reject(
+        this.error({ code: 'CLOSED', op: 'purge', detail: 'the backend is closed' }),
+      );
+    }
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
+      return Promise.reject(
+        this.error({
+          code: 'INVALID_CONFIG',
+          op: 'purge',
+          detail: 'batchSize must be a positive integer',
+        }),
+      );
+    }
+    return this.run('purge', undefined, undefined, async () => this.#purgeTx.immediate(batchSize));
+  }
+
+  protected async doGet(key: string): Promise<string | null> {
+    return this.#statements.getLive.get({ key, now: this.#now() }) ?? null;
+  }
+
+  protected async doSet(key: string, value: string, expiry: Expiry): Promise<void> {
+    this.#setTx.immediate(key, value, expiry);
+  }
+
+  protected async doCheckAndSet(
+    key: string,
+    expected: string | null,
+    next: string,
+    expiry: Expiry,
+  ): Promise<boolean> {
+    return this.#checkAndSetTx.immediate(key, expected, next, expiry);
+  }
+
+  protected async doCheckAndDelete(key: string, expected: string): Promise<boolean> {
+    return this.#checkAndDeleteTx.immediate(key, expected);
+  }
+
+  protected async doDelete(key: string): Promise<boolean> {
+    return this.#deleteTx.immediate(key);
+  }
+
+  protected async doPing(_options: OperationOptions | undefined): Promise<void> {
+    // Reads the table, so a file that became unreadable fails here.
+    this.#statements.ping.get();
+  }
+
+  protected async doClose(): Promise<void> {
+    clearInterval(this.#purgeTimer);
+    if (this.#closesDatabase) this.database.close();
+  }
+
+  protected override mayHaveBeenApplied(error: unknown): boolean {
+    return mayHaveCommitted(error);
+  }
+
+  /** Write `value`; `live` says whether the key currently has a live value (for `'keep'`). */
+  #store(key: string, value: string, expiry: Expiry, live: boolean, now: number): void {
+    if (expiry === 'keep' && live) {
+      this.#statements.replaceValue.run({ key, value });
+      return;
+    }
+    // A reading of t means the write happened during [t, t + resolution): expiring at
+    // t + resolution + ttl keeps the key for at least ttl and at most ttl + resolution.
+    const expiresAt =
+      expiry === 'keep' || expiry === 0 ? null : now + this.#clockResolution + expiry;
+    this.#statements.upsert.run({ key, value, expiresAt });
+  }
+
+  #now(): number {
+    const now = this.#clock === undefined ? this.#statements.sqliteNow.get() : this.#clock();
+    if (typeof now !== 'number' || !Number.isFinite(now)) {
+      throw new TypeError(`the clock returned ${String(now)}, not a finite number of ms`);
+    }
+    return now;
+  }
+
+  /** One background purge: batches until the backlog is gone, yielding between batches. */
+  async #purgeBacklog(): Promise<void> {
+    if (this.#purging) return;
+    this.#purging = true;
+    try {
+      while (!this.closed && (await this.purgeExpired()) === PURGE_BATCH_SIZE) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } catch (error) {
+      if (!this.closed) this.#onError(error as KVError);
+    } finally {
+      this.#purging = false;
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { KVError } from '@strongbox/core';
+import postgres from 'postgres';
+import type { OwnedClientSettings, PostgresClient, PostgresSettings } from './options.js';
+
+/** The adapter's client, and whether the adapter must end it on close. */
+export interface OpenedClient {
+  sql: PostgresClient;
+  owned: boolean;
+}
+
+/**
+ * The client to use: the caller's `sql`, or a new one built from `url`. Building does no I/O
+ * (porsager connects on first use). Throws `INVALID_CONN_STRING` when the driver cannot parse
+ * the URL; the URL itself is never echoed, since it may hold a password.
+ */
+export function openClient(settings: PostgresSettings): OpenedClient {
+  const { source } = settings;
+  if (source.kind === 'sql') return { sql: source.sql, owned: false };
+  try {
+    return { sql: postgres(source.url, driverOptions(settings.client)), owned: true };
+  } catch {
+    throw new KVError({
+      code: 'INVALID_CONN_STRING',
+      backend: 'postgres',
+      detail: 'the driver could not parse url',
+    });
+  }
+}
+
+/**
+ * porsager options for the adapter's own client.
+ * - The adapter admits at most `max` calls at once (see `in-flight-limit.ts`) and turns
+ *   pipelining off (`max_pipeline: 0`), so the driver's internal queues stay empty; they
+ *   slow down as they grow under sustained overload.
+ * - A bounded `connect_timeout` and a short reconnect backoff (at most 1 s instead of 20 s)
+ *   make calls fail fast while the server is down and recover soon after it returns.
+ * - No array-type lookup on connect (nothing here uses arrays), notices are not printed.
+ */
+export function driverOptions(
+  client: OwnedClientSettings,
+): postgres.Options<Record<string, never>> {
+  const options = {
+    max: client.max,
+    prepare: client.prepare,
+    connect_timeout: client.connectTimeout / 1000,
+    idle_timeout: client.idleTimeout === 0 ? undefined : client.idleTimeout / 1000,
+    max_pipeline: 0,
+    backoff: reconnectDelay,
+    fetch_types: false,
+    onnotice: () => undefined,
+    connection: { application_name: client.applicationName },
+    ...(client.ssl === undefined ? {} : { ssl: client.ssl }),
+    ...(client.maxLifetime === undefined
+      ? {}
+      : { max_lifetime: client.maxLifetime === 0 ? null : client.maxLifetime / 1000 }),
+  };
+  // max_pipeline is a real option that the driver's type declarations omit.
+  return options as postgres.Options<Record<string, never>>;
+}
+
+/** Seconds before reconnect attempt `attempt`: 50 ms doubling up to 1 s, with jitter. */
+function reconnectDelay(attempt: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** attempt, 1);
+}
+
+/**
+ * The password the client authenticates with (raw and URL-encoded) and a TLS key passphrase:
+ * scrubbed from every error. Works for a caller's `sql` too (porsager keeps its parsed
+ * options on `sql.options`).
+ */
+export function clientSecrets(sql: PostgresClient): string[] {
+  const { pass, ssl } = sql.options as { pass?: unknown; ssl?: unknown };
+  const passphrase =
+    typeof ssl === 'object' && ssl !== null
+      ? (ssl as { passphrase?: unknown }).passphrase
+      : undefined;
+  const secrets = [pass, passphrase].filter((s): s is string => typeof s === 'string' && s !== '');
+  return [...new Set(secrets.flatMap((secret) => [secret, encodeURIComponent(secret)]))];
+}
+
+/** Open `count` connections at once (porsager has no minimum pool) and check each answers. */
+export async function warmUp(sql: PostgresClient, count: number): Promise<void> {
+  await Promise.all(Array.from({ length: count }, () => sql.unsafe('SELECT 1')));
+}

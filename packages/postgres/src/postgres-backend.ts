@@ -1,0 +1,216 @@
+import {
+  type ConnectionErrorClassifier,
+  checkOperationOptions,
+  type Expiry,
+  KVBackendBase,
+  type KVError,
+  type OperationOptions,
+} from '@strongbox/core';
+import { mayHaveBeenApplied } from './driver-errors.js';
+import type { TableNames } from './identifiers.js';
+import { type Admission, InFlightLimit } from './in-flight-limit.js';
+import type { PostgresClient, PostgresSettings } from './options.js';
+import { type PurgeSchedule, startPurgeSchedule } from './purge-schedule.js';
+import { type Statements, statementsFor } from './statements.js';
+import { decodeValue, encodeValue } from './value-codec.js';
+
+/** Rows read with `.raw()`: text cells as Buffers (null for SQL NULL), plus the row count. */
+type RawRows = Buffer[][] & { count: number };
+
+/** Default and largest `purgeExpired` batch. */
+export const DEFAULT_PURGE_BATCH_SIZE = 1000;
+const MAX_PURGE_BATCH_SIZE = 2 ** 31 - 1;
+
+/** Everything a {@link PostgresBackend} is built from; see `createPostgresBackend`. */
+export interface PostgresBackendInit {
+  sql: PostgresClient;
+  /** End `sql` on close: the adapter built it, or the caller asked with `closeClient`. */
+  closeClient: boolean;
+  names: TableNames;
+  settings: PostgresSettings;
+  secrets: readonly string[];
+  isConnectionError: ConnectionErrorClassifier;
+}
+
+/** One statement on its way: admitted (maybe still queued), then sent as `query`. */
+interface Call {
+  admission: Admission<RawRows>;
+  query?: { cancel(): void };
+}
+
+/**
+ * The PostgreSQL Strongbox backend: one row per key in one table, every operation one SQL
+ * statement on porsager's `postgres` client. Create it with `createPostgresBackend`.
+ */
+export class PostgresBackend extends KVBackendBase {
+  /** The `postgres` client (Go: `GetPool`); the adapter's own, or the one you gave. */
+  readonly sql: PostgresClient;
+  /** The quoted, schema-qualified table name, e.g. `"public"."strongbox_kv"`. */
+  readonly table: string;
+  readonly #statements: Statements;
+  readonly #limit: InFlightLimit;
+  readonly #calls = new WeakMap<Promise<unknown>, Call>();
+  readonly #queryOptions: { prepare: boolean };
+  readonly #closeClient: boolean;
+  readonly #closeTimeout: number;
+  readonly #purge: PurgeSchedule | undefined;
+
+  /** Prefer `createPostgresBackend`, which validates options, connects and prepares the table. */
+  constructor(init: PostgresBackendInit) {
+    super({
+      name: 'postgres',
+      operationTimeout: init.settings.operationTimeout,
+      redactKeys: init.settings.redactKeys,
+      isConnectionError: init.isConnectionError,
+      secrets: init.secrets,
+    });
+    this.sql = init.sql;
+    this.table = init.names.table;
+    this.#statements = statementsFor(init.names);
+    this.#limit = new InFlightLimit(init.sql.options.max);
+    // The client's own `prepare: false` still wins (porsager checks both).
+    this.#queryOptions = { prepare: true };
+    this.#closeClient = init.closeClient;
+    this.#closeTimeout = init.settings.operationTimeout;
+    const { purgeInterval, onError } = init.settings;
+    this.#purge =
+      purgeInterval > 0
+        ? startPurgeSchedule(
+            purgeInterval,
+            DEFAULT_PURGE_BATCH_SIZE,
+            (n) => this.purgeExpired(n),
+            onError,
+          )
+        : undefined;
+  }
+
+  /**
+   * Delete up to `batchSize` expired rows and resolve how many were deleted (Go:
+   * `PurgeExpired`). Safe from many processes at once: each locks its candidates with
+   * `FOR UPDATE SKIP LOCKED`, and a key re-created meanwhile is live again and stays.
+   * Expired keys are absent whether purged or not; purging only reclaims space.
+   */
+  purgeExpired(batchSize = DEFAULT_PURGE_BATCH_SIZE, options?: OperationOptions): Promise<number> {
+    const rejected = this.#purgeProblem(batchSize, options);
+    if (rejected !== undefined) return Promise.reject(rejected);
+    return this.run('purge', undefined, options, () =>
+      this.#execute(this.#statements.purge, [batchSize], countOf),
+    );
+  }
+
+  protected doGet(key: string): Promise<string | null> {
+    return this.#execute(this.#statements.get, [key], (rows) => {
+      const hex = rows[0]?.[0];
+      return hex === undefined ? null : decodeValue(hex);
+    });
+  }
+
+  protected doSet(key: string, value: string, expiry: Expiry): Promise<void> {
+    const params = [key, encodeValue(value), ttlOf(expiry), expiry === 'keep'];
+    return this.#execute(this.#statements.set, params, () => undefined);
+  }
+
+  protected doCheckAndSet(
+    key: string,
+    expected: string | null,
+    next: string,
+    expiry: Expiry,
+  ): Promise<boolean> {
+    if (expected === null) {
+      // An absent key has no expiry to keep, so 'keep' stores none.
+      const params = [key, encodeValue(next), ttlOf(expiry)];
+      return this.#execute(this.#statements.setIfAbsent, params, wroteOne);
+    }
+    const params = [
+      key,
+      encodeValue(next),
+      ttlOf(expiry),
+      expiry === 'keep',
+      encodeValue(expected),
+    ];
+    return this.#execute(this.#statements.setIfEqual, params, wroteOne);
+  }
+
+  protected doCheckAndDelete(key: string, expected: string): Promise<boolean> {
+    return this.#execute(this.#statements.deleteIfEqual, [key, encodeValue(expected)], wroteOne);
+  }
+
+  protected doDelete(key: string): Promise<boolean> {
+    return this.#execute(this.#statements.delete, [key], wroteOne);
+  }
+
+  protected doPing(): Promise<void> {
+    return this.#execute('SELECT 1', [], () => undefined);
+  }
+
+  protected async doClose(): Promise<void> {
+    this.#purge?.stop();
+    this.#limit.close(
+      this.error({ code: 'CLOSED', detail: 'the backend was closed while the call waited' }),
+    );
+    // end() lets running statements finish, then closes; after the timeout it cuts them off.
+    if (this.#closeClient) await this.sql.end({ timeout: this.#closeTimeout / 1000 });
+  }
+
+  protected override mayHaveBeenApplied(error: unknown): boolean {
+    return mayHaveBeenApplied(error);
+  }
+
+  /**
+   * The caller gave up on `work`: a statement still waiting for a connection leaves the
+   * queue and is never sent; one already sent is cancelled on the server (a row-lock wait
+   * or a long purge stops holding its connection). Like any PostgreSQL cancel request, it
+   * can in rare timing hit the next statement on that connection, which then fails with
+   * SQLSTATE 57014 (not applied, reported indeterminate).
+   */
+  protected override onInterrupted(work: Promise<unknown>): void {
+    const call = this.#calls.get(work);
+    if (call === undefined || call.admission.withdraw(WITHDRAWN)) return;
+    call.query?.cancel();
+  }
+
+  /** The contract's checks for purgeExpired, in its order: CLOSED, invalid arguments, ABORTED. */
+  #purgeProblem(batchSize: number, options: OperationOptions | undefined): KVError | undefined {
+    if (this.closed)
+      return this.error({ code: 'CLOSED', op: 'purge', detail: 'the backend is closed' });
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_PURGE_BATCH_SIZE) {
+      const detail = `batchSize must be an integer from 1 to ${MAX_PURGE_BATCH_SIZE}`;
+      return this.error({ code: 'INVALID_CONFIG', op: 'purge', detail });
+    }
+    const problem = checkOperationOptions(options);
+    if (problem !== undefined) return this.error({ ...problem, op: 'purge' });
+    if (options?.signal?.aborted) {
+      return this.error({ code: 'ABORTED', op: 'purge', detail: 'the signal was already aborted' });
+    }
+    return undefined;
+  }
+
+  /** Run one statement through the in-flight limit; `work` is registered for interruption. */
+  #execute<T>(text: string, params: unknown[], read: (rows: RawRows) => T): Promise<T> {
+    const call = {} as Call;
+    call.admission = this.#limit.run(() => {
+      const query = this.sql.unsafe(text, params as never[], this.#queryOptions).raw();
+      call.query = query;
+      return query as unknown as Promise<RawRows>;
+    });
+    const work = call.admission.promise.then(read);
+    this.#calls.set(work, call);
+    return work;
+  }
+}
+
+/** Rejection of a call withdrawn from the queue; nobody sees it (its caller already left). */
+const WITHDRAWN = new Error('withdrawn before it was sent');
+
+/** The TTL parameter: ms, or NULL for no expiry (and for 'keep', whose SQL ignores it). */
+function ttlOf(expiry: Expiry): number | null {
+  return typeof expiry === 'number' && expiry > 0 ? expiry : null;
+}
+
+function wroteOne(rows: RawRows): boolean {
+  return rows.count === 1;
+}
+
+function countOf(rows: RawRows): number {
+  return rows.count;
+}

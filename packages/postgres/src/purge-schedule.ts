@@ -1,0 +1,50 @@
+import type { KVError } from '@strongbox/core';
+
+/** A running background purge. */
+export interface PurgeSchedule {
+  /** Stop: no new batch starts, and the failure of one in flight is not reported. */
+  stop(): void;
+}
+
+/**
+ * Every `intervalMs`, delete expired rows in batches of `batchSize` until a batch comes back
+ * short (so a backlog drains without waiting for the next tick), then wait again. The timer
+ * never keeps the process alive; ticks never overlap. Failures go to `onError`.
+ */
+export function startPurgeSchedule(
+  intervalMs: number,
+  batchSize: number,
+  purge: (batchSize: number) => Promise<number>,
+  onError: (error: KVError) => void,
+): PurgeSchedule {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = () => {
+    timer = setTimeout(tick, intervalMs);
+    timer.unref();
+  };
+  const tick = async () => {
+    try {
+      while (!stopped && (await purge(batchSize)) === batchSize) {}
+    } catch (error) {
+      if (!stopped) report(onError, error as KVError);
+    }
+    if (!stopped) schedule();
+  };
+  schedule();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Hand `error` to the callback; a throwing callback must not kill the schedule. */
+function report(onError: (error: KVError) => void, error: KVError): void {
+  try {
+    onError(error);
+  } catch (callbackError) {
+    process.emitWarning(`postgres purge onError threw: ${String(callbackError)}`);
+  }
+}

@@ -15,7 +15,9 @@ export interface HeapNode {
  * holds each node at most once: renewing a key a million times leaves one entry.
  */
 export class ExpiryHeap<T extends HeapNode> {
-  readonly #nodes: T[] = [];
+  #nodes: T[] = [];
+  /** Largest size since the array was last compacted: a bound on its backing store. */
+  #peakSize = 0;
 
   /** Number of indexed nodes. */
   get size(): number {
@@ -37,6 +39,7 @@ export class ExpiryHeap<T extends HeapNode> {
     } else if (node.heapIndex === NOT_INDEXED) {
       this.#nodes.push(node);
       node.heapIndex = this.#nodes.length - 1;
+      this.#peakSize = Math.max(this.#peakSize, this.#nodes.length);
       this.#siftUp(node.heapIndex);
     } else {
       this.#resift(node.heapIndex);
@@ -49,15 +52,30 @@ export class ExpiryHeap<T extends HeapNode> {
     if (index === NOT_INDEXED) return;
     node.heapIndex = NOT_INDEXED;
     const last = this.#nodes.pop() as T;
-    if (last === node) return;
-    this.#place(last, index);
-    this.#resift(index);
+    if (last !== node) {
+      this.#place(last, index);
+      this.#resift(index);
+    }
+    this.#compactIfSparse();
   }
 
   /** Drop every node. */
   clear(): void {
     for (const node of this.#nodes) node.heapIndex = NOT_INDEXED;
-    this.#nodes.length = 0;
+    this.#nodes = [];
+    this.#peakSize = 0;
+  }
+
+  /**
+   * V8 does not always shrink an array's backing store as it pops, so after a mass expiry the
+   * index would keep its peak size. Copying once it is a quarter full keeps it proportional
+   * to live keys, at amortized O(1) per removal.
+   */
+  #compactIfSparse(): void {
+    if (this.#peakSize > 1024 && this.#nodes.length < this.#peakSize / 4) {
+      this.#nodes = this.#nodes.slice();
+      this.#peakSize = this.#nodes.length;
+    }
   }
 
   #resift(index: number): void {

@@ -6,14 +6,15 @@ export interface Sweeper {
 
 /**
  * Call `sweepOnce` every `intervalMs`. While it reports that more work remains, continue on
- * the next turn of the event loop, so each call stays small and other work interleaves,
- * yet a backlog is still cleared promptly. No timer keeps the process alive.
+ * a zero-delay timer, so each call stays small and other work interleaves, yet a backlog is
+ * cleared promptly. No timer keeps the process alive. (An unref'd `setImmediate` would not
+ * wake an idle event loop: a backlog would then drain one step per unrelated wake-up.)
  */
 export function startSweeper(intervalMs: number, sweepOnce: () => boolean): Sweeper {
-  let continuation: NodeJS.Immediate | undefined;
+  let continuation: NodeJS.Timeout | undefined;
   const tick = () => {
     continuation = undefined;
-    if (sweepOnce()) continuation = setImmediate(tick).unref();
+    if (sweepOnce()) continuation = setTimeout(tick, 0).unref();
   };
   const interval = setInterval(() => {
     if (continuation === undefined) tick();
@@ -21,7 +22,7 @@ export function startSweeper(intervalMs: number, sweepOnce: () => boolean): Swee
   return {
     stop() {
       clearInterval(interval);
-      if (continuation !== undefined) clearImmediate(continuation);
+      if (continuation !== undefined) clearTimeout(continuation);
       continuation = undefined;
     },
   };

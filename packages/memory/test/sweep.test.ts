@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { KVError } from '@strongbox/core';
 import { describe, expect, it } from 'vitest';
 import { InspectableMemoryBackend } from './inspectable-memory-backend.js';
@@ -10,6 +12,15 @@ async function eventually(condition: () => boolean, limitMs = 10_000): Promise<v
     if (performance.now() > deadline) throw new Error('condition not met in time');
     await sleep(5);
   }
+}
+
+/** Heap bytes in use after full garbage collections. */
+function heapUsedAfterGc(): number {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
 }
 
 describe('memory sweep', () => {
@@ -42,6 +53,23 @@ describe('memory sweep', () => {
     await eventually(() => kv.storedCount === 0);
     expect(kv.indexedCount).toBe(0);
     expect(Math.max(...kv.sweptPerStep)).toBe(kv.batchSize);
+  });
+
+  it('gives back the memory of a mass expiry, index included', async () => {
+    let now = 0;
+    await using kv = new InspectableMemoryBackend({ clock: () => now });
+    const keys = 500_000;
+    const before = heapUsedAfterGc();
+    for (let i = 0; i < keys; i++) await kv.set(`k${i}`, 'v', { ttl: 10 });
+    const filled = heapUsedAfterGc();
+    now = 10;
+    while (kv.sweepStep());
+    const swept = heapUsedAfterGc();
+    expect(kv.storedCount + kv.indexedCount).toBe(0);
+    // Each key costs well over 50 bytes while stored; after the sweep a few bytes per key
+    // (the index array or the map's table at their peak size) would already exceed the bound.
+    expect(filled - before).toBeGreaterThan(50 * keys);
+    expect(swept - before).toBeLessThan(2 * keys);
   });
 
   it('renewing one lease many times keeps one entry in the store and one in the index', async () => {

@@ -4,7 +4,7 @@ import { startSweeper } from '../src/sweeper.js';
 describe('startSweeper', () => {
   beforeEach(() => {
     vi.useFakeTimers({
-      toFake: ['setInterval', 'clearInterval', 'setImmediate', 'clearImmediate'],
+      toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
     });
   });
   afterEach(() => {
@@ -21,12 +21,12 @@ describe('startSweeper', () => {
     sweeper.stop();
   });
 
-  it('continues a backlog on the next event-loop turns instead of waiting for the next interval', () => {
+  it('continues a backlog at once instead of waiting for the next interval', () => {
     let backlogSteps = 4;
     const sweepOnce = vi.fn(() => backlogSteps-- > 0);
     const sweeper = startSweeper(1000, sweepOnce);
     vi.advanceTimersByTime(1000);
-    // Fake immediates run one per advanced ms; the next interval is still 990 ms away.
+    // Fake zero-delay timers fire one per advanced ms; the next interval is 990 ms away.
     vi.advanceTimersByTime(10);
     expect(sweepOnce).toHaveBeenCalledTimes(5);
     sweeper.stop();

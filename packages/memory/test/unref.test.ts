@@ -34,4 +34,22 @@ describe('memory sweep timer', () => {
     `;
     expect(await runChild(script)).toEqual({ code: 0, killed: false });
   });
+
+  it('does not keep the process alive while a sweep backlog is being worked off', async () => {
+    // The first sweep step releases the only thing holding the process, then every step
+    // claims more work remains: only unref'd continuations let the process exit.
+    const script = `
+      const { MemoryBackend } = await import(${JSON.stringify(distEntry)});
+      const holdUntilFirstSweep = setTimeout(() => {}, 60000);
+      class EndlessBacklog extends MemoryBackend {
+        sweep() {
+          clearTimeout(holdUntilFirstSweep);
+          super.sweep();
+          return true;
+        }
+      }
+      new EndlessBacklog({ sweepInterval: 10 });
+    `;
+    expect(await runChild(script)).toEqual({ code: 0, killed: false });
+  });
 });

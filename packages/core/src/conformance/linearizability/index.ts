@@ -1,0 +1,21 @@
+export {
+  type CheckOptions,
+  checkLinearizability,
+  type Inconclusive,
+  type LinearizabilityResult,
+  type Linearizable,
+  type Violation,
+} from './check.js';
+export { checkWorkload, SEED_VARIABLE } from './check-workload.js';
+export type { HistoryOp, OpResult, RegisterOp, RegisterOutput } from './history.js';
+export { measureOverlap, type OverlapStats } from './overlap.js';
+export { HistoryRecorder, RecordingClient } from './recorder.js';
+export { registerLinearizabilityTests } from './register-tests.js';
+export { WORKLOAD_REQUIREMENTS } from './requirements.js';
+export type { ViolationWindow, WindowEntry, WindowRole } from './violation-window.js';
+export {
+  runWorkload,
+  type WorkloadOptions,
+  type WorkloadRun,
+  type WorkloadStats,
+} from './workload.js';

@@ -166,6 +166,24 @@ describe('checkLinearizability on violations', () => {
     );
   });
 
+  it('points out that a value read was only written by an op that failed', () => {
+    const ops = history(
+      set('c1', [0, 1], 'a'),
+      failed(set('c2', [2, 3], 'b')),
+      get('c3', [4, 5], 'b'),
+    );
+    const result = checkLinearizability(ops);
+    expect(result.verdict).toBe('violation');
+    if (result.verdict !== 'violation') return;
+    expect(result.message).toContain(
+      'No op that may have taken effect wrote "b"; only ops that failed (and so must take no effect) did: #1 c2 set("b") -> failed (SET_FAILED).',
+    );
+    const ghost = checkLinearizability(history(get('c1', [0, 1], 'ghost')));
+    expect(ghost.verdict === 'violation' && ghost.message).toContain(
+      'No op that may have taken effect wrote "ghost".',
+    );
+  });
+
   it('shrinks a long history to the few ops that show the violation', () => {
     const prefix = Array.from({ length: 200 }, (_, i) =>
       i % 2 === 0

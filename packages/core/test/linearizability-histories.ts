@@ -3,6 +3,7 @@ import type {
   RegisterOp,
   RegisterOutput,
 } from '../src/conformance/linearizability/history.js';
+import { FAILURE_CODE_BY_OP } from '../src/error-codes.js';
 import { KVError } from '../src/errors.js';
 
 /** An op of a hand-built history; ids are assigned by {@link history}. */
@@ -52,7 +53,7 @@ export const del = (client: string, at: Interval, output: boolean, key = 'k') =>
 
 /** The op rejected without `indeterminate`: it took no effect. */
 export function failed(op: OpSpec): OpSpec {
-  const error = new KVError({ code: 'GET_FAILED', backend: 'test' });
+  const error = new KVError({ code: FAILURE_CODE_BY_OP[op.op.name], backend: 'test' });
   return { ...op, result: { status: 'failed', error } };
 }
 

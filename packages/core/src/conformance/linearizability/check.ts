@@ -1,9 +1,14 @@
 import { performance } from 'node:perf_hooks';
-import { formatOpTable, formatViolationWindow } from './format-window.js';
+import {
+  describeAnswer,
+  describeCall,
+  formatOpTable,
+  formatViolationWindow,
+} from './format-window.js';
 import type { HistoryOp } from './history.js';
 import { searchLinearization } from './search.js';
 import { asObserved } from './search-input.js';
-import { findViolationWindow, type ViolationWindow } from './violation-window.js';
+import { findViolationWindow, type ViolationWindow, writtenValues } from './violation-window.js';
 
 /** Options of {@link checkLinearizability}. */
 export interface CheckOptions {
@@ -82,7 +87,7 @@ export function checkLinearizability(
       const message =
         window === undefined
           ? unshrunkMessage(key, ops, origin, budget)
-          : formatViolationWindow(key, window, origin);
+          : formatViolationWindow(key, window, origin) + unwrittenNote(window, ops, history);
       return { verdict: 'violation', key, window, message, elapsedMs: elapsed() };
     }
   }
@@ -99,6 +104,49 @@ function partitionByKey(history: readonly HistoryOp[]): Map<string, HistoryOp[]>
     else ops.push(op);
   }
   return new Map([...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * When the culprit saw a value that no checked op of its key wrote, say so, and name the
+ * failed ops that tried to write it: a failed op must take no effect.
+ */
+function unwrittenNote(
+  window: ViolationWindow,
+  checked: readonly HistoryOp[],
+  history: readonly HistoryOp[],
+): string {
+  const { culprit } = window;
+  const seen = observedValue(culprit);
+  if (seen === undefined || writtenValues(checked).has(seen)) return '';
+  const writers = history.filter(
+    (op) => op.key === culprit.key && op.result.status === 'failed' && writes(op, seen),
+  );
+  const by = writers.map(
+    (op) => `#${op.id} ${op.client} ${describeCall(op.op)} -> ${describeAnswer(op)}`,
+  );
+  return (
+    `\nNo op that may have taken effect wrote ${JSON.stringify(seen)}` +
+    (by.length === 0
+      ? '.'
+      : `; only ops that failed (and so must take no effect) did: ${by.join('; ')}.`)
+  );
+}
+
+/** The stored value an op's answer says it saw, if it names one. */
+function observedValue(op: HistoryOp): string | undefined {
+  if (op.result.status !== 'ok') return undefined;
+  const { output } = op.result;
+  if (op.op.name === 'get') return typeof output === 'string' ? output : undefined;
+  if (op.op.name === 'checkAndSet' && output === true) return op.op.expected ?? undefined;
+  if (op.op.name === 'checkAndDelete' && output === true) return op.op.expected;
+  return undefined;
+}
+
+function writes(op: HistoryOp, value: string): boolean {
+  return (
+    (op.op.name === 'set' && op.op.value === value) ||
+    (op.op.name === 'checkAndSet' && op.op.next === value)
+  );
 }
 
 function unshrunkMessage(key: string, ops: readonly HistoryOp[], origin: number, budget: number) {

@@ -15,17 +15,20 @@ export function registerLinearizabilityTests(
   suite.test(
     'linearizability.workload',
     `a seeded random workload of ${shape} is linearizable per key`,
-    ({ backend }) => checkWorkload(backend),
+    async ({ backend }) => {
+      await checkWorkload(backend);
+    },
   );
   const { faults } = options;
   if (faults === undefined) return;
   suite.test(
     'linearizability.faults',
     `the same workload is linearizable with connections dropped ${REQUIRED.faults} times during it`,
-    ({ backend }) =>
-      checkWorkload(backend, {
+    async ({ backend }) => {
+      await checkWorkload(backend, {
         count: REQUIRED.faults,
         inject: () => faults.dropConnections(backend),
-      }),
+      });
+    },
   );
 }

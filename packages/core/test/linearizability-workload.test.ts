@@ -1,0 +1,117 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  checkWorkload,
+  SEED_VARIABLE,
+  stressShortfalls,
+} from '../src/conformance/linearizability/check-workload.js';
+import type { WorkloadStats } from '../src/conformance/linearizability/workload.js';
+import { runWorkload } from '../src/conformance/linearizability/workload.js';
+import {
+  LinearizabilityTestBackend,
+  type TestBackendOptions,
+} from './linearizability-test-backend.js';
+
+/** Runs per broken backend; docs/testing.md reports the detection rate over this many. */
+const DETECTION_RUNS = 20;
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('the linearizability workload', () => {
+  it('passes an atomic in-process backend and stresses it: CAS races and overlapping ops', async () => {
+    const stats = await checkWorkload(new LinearizabilityTestBackend({ latency: 'immediate' }));
+    expect(stats.operations).toBe(2000);
+    expect(stats.casSuccessRate).toBeGreaterThanOrEqual(0.2);
+    expect(stats.overlap.overlappingFraction).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('passes an atomic networked backend whose connections drop during the run', async () => {
+    const backend = new LinearizabilityTestBackend({ latency: 'network' });
+    const stats = await checkWorkload(backend, {
+      count: 4,
+      inject: () => backend.dropConnections(),
+    });
+    expect(stats.faultsInjected).toBe(4);
+    expect(stats.indeterminate).toBeGreaterThan(0);
+  });
+
+  it('replays the same choices from the same seed', async () => {
+    const run = (seed: number) =>
+      runWorkload(new LinearizabilityTestBackend({ latency: 'immediate' }), {
+        seed,
+        operations: 300,
+      });
+    const calls = async (seed: number) =>
+      (await run(seed)).history.map(({ client, key, op, result }) => ({ client, key, op, result }));
+    expect(await calls(5)).toEqual(await calls(5));
+    expect(await calls(5)).not.toEqual(await calls(6));
+  });
+
+  const broken: Record<string, TestBackendOptions> = {
+    'an in-process backend whose checkAndSet awaits between read and write': {
+      latency: 'immediate',
+      nonAtomicCas: true,
+    },
+    'a networked backend whose checkAndSet reads and writes in two round trips': {
+      latency: 'network',
+      nonAtomicCas: true,
+    },
+  };
+  for (const [name, options] of Object.entries(broken)) {
+    it(`fails ${name} in every one of ${DETECTION_RUNS} seeded runs, naming the seed`, async () => {
+      let detected = 0;
+      for (let seed = 1; seed <= DETECTION_RUNS; seed++) {
+        vi.stubEnv(SEED_VARIABLE, String(seed));
+        const outcome = await checkWorkload(
+          new LinearizabilityTestBackend({ ...options, seed }),
+        ).then(
+          () => 'passed',
+          (error: Error) => error.message,
+        );
+        expect(outcome).toMatch(
+          /^violation: Key "linearizability:\d": no order of the operations explains/,
+        );
+        expect(outcome).toContain(`seed ${seed} (replay with ${SEED_VARIABLE}=${seed})`);
+        detected++;
+      }
+      expect(detected).toBe(DETECTION_RUNS);
+    });
+  }
+});
+
+describe('stressShortfalls', () => {
+  const stats: WorkloadStats = {
+    operations: 2000,
+    indeterminate: 0,
+    failed: 0,
+    casAttempts: 800,
+    casSuccessRate: 0.3,
+    overlap: { overlappingFraction: 0.9, meanConcurrency: 4 },
+    faultsInjected: 0,
+  };
+
+  it('accepts a run that raced CAS calls and overlapped ops', () => {
+    expect(stressShortfalls(stats, false)).toEqual([]);
+  });
+
+  it('names each measure below its minimum', () => {
+    const gentle = {
+      ...stats,
+      casSuccessRate: 0.1,
+      overlap: { overlappingFraction: 0.2, meanConcurrency: 0.3 },
+    };
+    expect(stressShortfalls(gentle, false)).toEqual([
+      'CAS success rate 10.0% is below the required 20.0%',
+      'share of ops overlapping another on their key 20.0% is below the required 50.0%',
+    ]);
+  });
+
+  it('under faults, requires most ops to resolve', () => {
+    const flooded = { ...stats, indeterminate: 600, failed: 600, faultsInjected: 4 };
+    expect(stressShortfalls(flooded, true)).toEqual([
+      'share of ops resolved under faults 40.0% is below the required 50.0%',
+    ]);
+    expect(stressShortfalls(flooded, false)).toEqual([]);
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { parseDemoArgs } from '../src/cli-options.js';
+import { DemoSetupError, openBackend } from '../src/open-backend.js';
+
+describe('demo options', () => {
+  it('defaults to the memory backend', () => {
+    expect(parseDemoArgs([], {})).toEqual({
+      backend: 'memory',
+      url: undefined,
+      clients: 6,
+      durationMs: 1500,
+      limit: 10,
+      windowMs: 250,
+    });
+  });
+
+  it('takes the URL from STRONGBOX_URL and the backend from its scheme', () => {
+    const env = { STRONGBOX_URL: 'redis://127.0.0.1:6379' };
+    expect(parseDemoArgs([], env)).toMatchObject({ backend: 'redis', url: env.STRONGBOX_URL });
+    expect(parseDemoArgs(['--url', 'postgresql://u:p@h/db'], env)).toMatchObject({
+      backend: 'postgres',
+      url: 'postgresql://u:p@h/db',
+    });
+    expect(parseDemoArgs(['--backend', 'memory'], env)).toMatchObject({ backend: 'memory' });
+  });
+
+  it.each([[['--backend', 'mysql']], [['--limit', '0']], [['--window', 'soon']], [['--bogus']]])(
+    'rejects %j with a setup error',
+    (argv) => {
+      expect(() => parseDemoArgs(argv, {})).toThrow(DemoSetupError);
+    },
+  );
+
+  it('asks for a URL before loading a networked adapter', async () => {
+    await expect(openBackend('postgres', undefined)).rejects.toThrow(/--url or set STRONGBOX_URL/);
+  });
+});

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { KVBackend } from '../backend.js';
 import { describeValue } from './describe-value.js';
 import { now, sleep, sleepUntil } from './timing.js';
 
@@ -18,51 +19,65 @@ export async function timed(write: () => Promise<unknown>): Promise<WriteTimes> 
   return { invokedAt, resolvedAt: now() };
 }
 
+/** A key under an expiry check: how to read it and the value it must read while live. */
+export interface ExpiryProbe {
+  what: string;
+  value: string;
+  read(): Promise<string | null>;
+}
+
+/** The probe of `key` on `backend`, live with `value`. */
+export function probeOf(backend: KVBackend, key: string, value: string, what: string): ExpiryProbe {
+  return { what, value, read: () => backend.get(key) };
+}
+
 /**
- * Check the contract's expiry bound for a key written with `ttl` at `times`: every read that
- * completes before `invokedAt + ttl` sees `value`, and a read that starts after
- * `resolvedAt + ttl + 5 ms` sees null. Resolves to the number of reads that completed inside
- * the live window: 0 means this machine was too slow to check presence at all.
+ * Check the contract's expiry bound for keys written with `ttl` between `times.invokedAt` and
+ * `times.resolvedAt`: every read that completes before `invokedAt + ttl` sees the probe's
+ * value, and a read that starts after `resolvedAt + ttl + 5 ms` sees null. Resolves to the
+ * fewest reads any probe completed inside the live window: 0 means this machine was too slow
+ * to check presence at all.
  */
 export async function checkExpiryBound(
-  read: () => Promise<string | null>,
-  value: string,
+  probes: readonly ExpiryProbe[],
   times: WriteTimes,
   ttl: number,
   what: string,
 ): Promise<number> {
   const liveUntil = times.invokedAt + ttl;
-  let liveReads = 0;
-  for (;;) {
-    const observed = await read();
-    const completedAt = now();
-    const age = `${(completedAt - times.invokedAt).toFixed(1)} ms after the write was invoked`;
-    if (completedAt < liveUntil) {
-      assert.equal(
-        observed,
-        value,
-        `${what}: ${age} (ttl ${ttl}) the key read as ${describeValue(observed)}`,
-      );
-      liveReads++;
-    } else {
-      assert.ok(
-        observed === value || observed === null,
-        `${what}: ${age} read ${describeValue(observed)}`,
-      );
-      break;
+  const liveReads = probes.map(() => 0);
+  for (let pastLive = false; !pastLive; await sleep(Math.min(20, ttl / 4))) {
+    for (const [i, probe] of probes.entries()) {
+      const observed = await probe.read();
+      const completedAt = now();
+      const age = `${(completedAt - times.invokedAt).toFixed(1)} ms after ${what} was invoked (ttl ${ttl})`;
+      if (completedAt < liveUntil) {
+        assert.equal(
+          observed,
+          probe.value,
+          `${probe.what}: ${age} it read ${describeValue(observed)}`,
+        );
+        liveReads[i] = (liveReads[i] ?? 0) + 1;
+      } else {
+        assert.ok(
+          observed === probe.value || observed === null,
+          `${probe.what}: ${age} it read ${describeValue(observed)}`,
+        );
+        pastLive = true;
+      }
     }
-    await sleep(Math.min(20, ttl / 4));
   }
-  const goneFrom = times.resolvedAt + ttl + CLOCK_SLACK_MS;
-  await sleepUntil(goneFrom);
-  const late = (now() - times.resolvedAt).toFixed(1);
-  const observed = await read();
-  assert.equal(
-    observed,
-    null,
-    `${what}: ${late} ms after the write resolved (ttl ${ttl}) the key still read as ${describeValue(observed)}`,
-  );
-  return liveReads;
+  await sleepUntil(times.resolvedAt + ttl + CLOCK_SLACK_MS);
+  for (const probe of probes) {
+    const late = (now() - times.resolvedAt).toFixed(1);
+    const observed = await probe.read();
+    assert.equal(
+      observed,
+      null,
+      `${probe.what}: ${late} ms after ${what} resolved (ttl ${ttl}) it still read ${describeValue(observed)}`,
+    );
+  }
+  return Math.min(...liveReads);
 }
 
 /** How many times {@link withGrowingTtl} doubles the TTL before giving up. */

@@ -4,5 +4,6 @@ export {
   type ConformanceFaults,
   type ConformanceOptions,
   type ConformanceRunner,
+  EXCLUSIVE_RULE_IDS,
   FAULT_RECOVERY_WINDOW_MS,
 } from './options.js';

@@ -38,3 +38,10 @@ export interface ConformanceOptions {
   /** Given for networked backends: adds the tests that drop connections and expect recovery. */
   faults?: ConformanceFaults;
 }
+
+/**
+ * Rule ids of the tests that temporarily replace process-wide state (`Date.now`). A runner
+ * that runs tests concurrently must run these alone; vitest and node:test run the tests of
+ * a file one after another by default.
+ */
+export const EXCLUSIVE_RULE_IDS: readonly string[] = ['clock.backend'];

@@ -41,8 +41,9 @@ export function registerErrorTests(suite: ConformanceHarness): void {
     'errors never echo the values of the call',
     async ({ backend }) => {
       const calls = [
-        () => backend.set('k', SECRET_VALUE, { ttl: -1 }),
-        () => backend.checkAndSet('k', SECRET_VALUE, `${SECRET_VALUE}-next`, { ttl: -1 }),
+        () => backend.set('k', SECRET_VALUE, { ttl: 'soon' as never }),
+        () =>
+          backend.checkAndSet('k', SECRET_VALUE, `${SECRET_VALUE}-next`, { ttl: 'soon' as never }),
         () => backend.checkAndDelete('k', SECRET_VALUE, { timeout: -1 }),
       ];
       const ops = ['set', 'checkAndSet', 'checkAndDelete'] as const;

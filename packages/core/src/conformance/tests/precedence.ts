@@ -47,8 +47,8 @@ export function registerPrecedenceTests(suite: ConformanceHarness): void {
       await expectCodes(backend, [
         [{ op: 'get', args: ['', 'not options'] }, 'INVALID_KEY'],
         [{ op: 'set', args: ['', 42, { ttl: -1 }] }, 'INVALID_KEY'],
-        [{ op: 'set', args: [k, 42, { ttl: -1 }] }, 'INVALID_VALUE'],
-        [{ op: 'set', args: [k, 42, 'not options'] }, 'INVALID_VALUE'],
+        [{ op: 'set', args: [k, null, { ttl: -1 }] }, 'INVALID_VALUE'],
+        [{ op: 'set', args: [k, null, 'not options'] }, 'INVALID_VALUE'],
         [{ op: 'checkAndSet', args: ['', 42, 42, { ttl: -1 }] }, 'INVALID_KEY'],
         [{ op: 'checkAndSet', args: [k, 42, 'next', { ttl: -1 }] }, 'INVALID_VALUE'],
         [{ op: 'checkAndSet', args: [k, 'before', 42, { ttl: 'soon' }] }, 'INVALID_VALUE'],
@@ -70,8 +70,8 @@ export function registerPrecedenceTests(suite: ConformanceHarness): void {
       await expectCodes(backend, [
         [{ op: 'get', args: ['', { signal }] }, 'INVALID_KEY'],
         [{ op: 'get', args: [k, { signal, timeout: 0 }] }, 'INVALID_CONFIG'],
-        [{ op: 'set', args: [k, 42, { signal }] }, 'INVALID_VALUE'],
-        [{ op: 'set', args: [k, 'next', { ttl: -1, signal }] }, 'INVALID_TTL'],
+        [{ op: 'set', args: [k, null, { signal }] }, 'INVALID_VALUE'],
+        [{ op: 'set', args: [k, 'next', { ttl: 1.5, signal }] }, 'INVALID_TTL'],
         [
           { op: 'checkAndSet', args: [k, 'before', 'next', { keepTtl: true, ttl: 5, signal }] },
           'INVALID_TTL',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { expectStored } from '../expect-stored.js';
-import { checkExpiryBound, timed, untilExpired, withGrowingTtl } from '../expiry.js';
+import { checkExpiryBound, probeOf, timed, untilExpired, withGrowingTtl } from '../expiry.js';
 import type { ConformanceHarness } from '../harness.js';
 import { sleep } from '../timing.js';
 
@@ -47,7 +47,7 @@ export function registerTtlTests(suite: ConformanceHarness): void {
       await withGrowingTtl(TEST_TTL_MS, async (ttl, attempt) => {
         const key = `k${attempt}`;
         const times = await timed(() => backend.set(key, 'v', { ttl }));
-        return checkExpiryBound(() => backend.get(key), 'v', times, ttl, `set with ttl ${ttl}`);
+        return checkExpiryBound([probeOf(backend, key, 'v', key)], times, ttl, 'set with ttl');
       });
     },
   );
@@ -60,27 +60,15 @@ export function registerTtlTests(suite: ConformanceHarness): void {
         const created = `created${attempt}`;
         const replaced = `replaced${attempt}`;
         await backend.set(replaced, 'old');
-        const [createdReads, replacedReads] = await Promise.all([
-          timed(() => backend.checkAndSet(created, null, 'v', { ttl })).then((times) =>
-            checkExpiryBound(
-              () => backend.get(created),
-              'v',
-              times,
-              ttl,
-              'checkAndSet(null) with ttl',
-            ),
-          ),
-          timed(() => backend.checkAndSet(replaced, 'old', 'v', { ttl })).then((times) =>
-            checkExpiryBound(
-              () => backend.get(replaced),
-              'v',
-              times,
-              ttl,
-              'checkAndSet(old) with ttl',
-            ),
-          ),
-        ]);
-        return Math.min(createdReads, replacedReads);
+        const times = await timed(async () => {
+          assert.equal(await backend.checkAndSet(created, null, 'v', { ttl }), true);
+          assert.equal(await backend.checkAndSet(replaced, 'old', 'v', { ttl }), true);
+        });
+        const probes = [
+          probeOf(backend, created, 'v', 'a key created by checkAndSet(null)'),
+          probeOf(backend, replaced, 'v', 'a key replaced by checkAndSet(old)'),
+        ];
+        return checkExpiryBound(probes, times, ttl, 'checkAndSet with ttl');
       });
     },
   );
@@ -99,13 +87,8 @@ export function registerTtlTests(suite: ConformanceHarness): void {
         const key = `added${attempt}`;
         await backend.set(key, 'a');
         const times = await timed(() => backend.set(key, 'b', { ttl }));
-        return checkExpiryBound(
-          () => backend.get(key),
-          'b',
-          times,
-          ttl,
-          'set with ttl over a key without one',
-        );
+        const probe = probeOf(backend, key, 'b', 'a key without expiry');
+        return checkExpiryBound([probe], times, ttl, 'set with ttl');
       });
       await untilExpired(cleared, TEST_TTL_MS);
       await expectStored(backend, 'cleared', 'b', 'set without ttl over a key with a ttl');
@@ -125,13 +108,8 @@ export function registerTtlTests(suite: ConformanceHarness): void {
         const key = `shortened${attempt}`;
         await backend.set(key, 'a', { ttl: 3_600_000 });
         const times = await timed(() => backend.checkAndSet(key, 'a', 'b', { ttl }));
-        return checkExpiryBound(
-          () => backend.get(key),
-          'b',
-          times,
-          ttl,
-          'checkAndSet with a shorter ttl',
-        );
+        const probe = probeOf(backend, key, 'b', 'a key with a one-hour ttl');
+        return checkExpiryBound([probe], times, ttl, 'checkAndSet with a shorter ttl');
       });
       await untilExpired(cleared, TEST_TTL_MS);
       await expectStored(backend, 'cleared', 'b', 'checkAndSet without ttl over a key with a ttl');

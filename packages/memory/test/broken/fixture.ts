@@ -1,0 +1,13 @@
+import type { KVBackend } from '@strongbox/core';
+
+/** The memory adapter with exactly one defect, and the conformance tests that must catch it. */
+export interface BrokenFixture {
+  /** Short id, also the file name. */
+  name: string;
+  /** The one defect, in a sentence. */
+  defect: string;
+  /** Rule ids of the conformance tests this defect must fail; every other test must pass. */
+  breaks: readonly string[];
+  /** A fresh broken backend. */
+  create(): Promise<KVBackend>;
+}

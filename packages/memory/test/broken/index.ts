@@ -1,0 +1,54 @@
+import { cadIgnoresExpected } from './cad-ignores-expected.js';
+import { casIgnoresTtl } from './cas-ignores-ttl.js';
+import { clientClock } from './client-clock.js';
+import { closeNotIdempotent } from './close-not-idempotent.js';
+import { deadlineIgnored } from './deadline-ignored.js';
+import { deleteAlwaysTrue } from './delete-always-true.js';
+import { emptyReadAsAbsent } from './empty-read-as-absent.js';
+import { expiredMatchesCas } from './expired-matches-cas.js';
+import { expiredVisibleToGet } from './expired-visible-to-get.js';
+import type { BrokenFixture } from './fixture.js';
+import { getAfterClose } from './get-after-close.js';
+import { inFlightAbortIgnored } from './in-flight-abort-ignored.js';
+import { keepTtlAbsentExpires } from './keep-ttl-absent-expires.js';
+import { keepTtlIgnored } from './keep-ttl-ignored.js';
+import { keyLengthInCodeUnits } from './key-length-in-code-units.js';
+import { negativeTtlAccepted } from './negative-ttl-accepted.js';
+import { nonAtomicCas } from './non-atomic-cas.js';
+import { nulTruncated } from './nul-truncated.js';
+import { preAbortedSignalIgnored } from './pre-aborted-signal-ignored.js';
+import { sharedStore } from './shared-store.js';
+import { slowCalls } from './slow-calls.js';
+import { ttlInt32Overflow } from './ttl-int32-overflow.js';
+import { ttlZeroExpires } from './ttl-zero-expires.js';
+import { writeBeforeValidation } from './write-before-validation.js';
+
+export type { BrokenFixture } from './fixture.js';
+export { nonAtomicCas } from './non-atomic-cas.js';
+
+/** Every fixture: the memory adapter with one defect each, plus one correct control. */
+export const FIXTURES: readonly BrokenFixture[] = [
+  nonAtomicCas,
+  casIgnoresTtl,
+  expiredVisibleToGet,
+  expiredMatchesCas,
+  clientClock,
+  emptyReadAsAbsent,
+  nulTruncated,
+  deleteAlwaysTrue,
+  cadIgnoresExpected,
+  keepTtlIgnored,
+  keepTtlAbsentExpires,
+  ttlZeroExpires,
+  ttlInt32Overflow,
+  negativeTtlAccepted,
+  writeBeforeValidation,
+  keyLengthInCodeUnits,
+  preAbortedSignalIgnored,
+  inFlightAbortIgnored,
+  deadlineIgnored,
+  slowCalls,
+  getAfterClose,
+  closeNotIdempotent,
+  sharedStore,
+];

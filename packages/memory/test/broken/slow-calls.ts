@@ -1,0 +1,42 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { KVOperation, OperationOptions } from '@strongbox/core';
+import { MemoryBackend } from '../../src/index.js';
+import type { BrokenFixture } from './fixture.js';
+
+/** Latency of a simulated slow server, far beyond the deadline test's 1 ms deadline plus grace. */
+export const SLOW_CALL_MS = 100;
+
+/**
+ * `work` delayed like a call to a slow server when it carries a `timeout`. Only such calls are
+ * slowed, so the rest of the suite stays fast; no conformance rule depends on speed.
+ */
+export function slowWhenTimed<T>(
+  options: OperationOptions | undefined,
+  work: () => Promise<T>,
+): () => Promise<T> {
+  if (options?.timeout === undefined) return work;
+  return async () => {
+    await sleep(SLOW_CALL_MS);
+    return work();
+  };
+}
+
+/** A correct backend behind a slow link: its deadlines fire, so it must pass the whole suite. */
+class SlowCallsBackend extends MemoryBackend {
+  protected override run<T>(
+    op: KVOperation,
+    key: string | undefined,
+    options: OperationOptions | undefined,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    return super.run(op, key, options, slowWhenTimed(options, work));
+  }
+}
+
+/** The control for {@link deadlineIgnored}: slowness alone breaks no rule. */
+export const slowCalls: BrokenFixture = {
+  name: 'slow-calls',
+  defect: 'none (control): calls with a timeout take 100 ms, and their deadlines fire',
+  breaks: [],
+  create: async () => new SlowCallsBackend(),
+};

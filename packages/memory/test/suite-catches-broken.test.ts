@@ -1,0 +1,60 @@
+import { inspect } from 'node:util';
+import { EXCLUSIVE_RULE_IDS } from '@strongbox/core/conformance';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryBackend } from '../src/index.js';
+import { FIXTURES, nonAtomicCas } from './broken/index.js';
+import { collectSuite, runInOrder, runSuites, type TestResult } from './broken/run-suite.js';
+
+/** Runs of the non-atomic CAS fixture's hot-key tests: every one must catch it. */
+const NON_ATOMIC_RUNS = 20;
+
+/** The failures of `results` that `expected` does not name, with their messages, for a readable diff. */
+function unexpectedFailures(results: readonly TestResult[], expected: readonly string[]): string {
+  return results
+    .filter((result) => 'error' in result && !expected.includes(result.ruleId))
+    .map(
+      (result) =>
+        `${result.name}\n    ${inspect(result.error).split('\n').slice(0, 4).join('\n    ')}`,
+    )
+    .join('\n');
+}
+
+describe('the conformance suite fails each broken memory adapter in exactly the tests of its defect', () => {
+  const ruleIds = collectSuite(createMemoryBackend).map((test) => test.ruleId);
+  let outcomes: Map<string, TestResult[]>;
+
+  beforeAll(async () => {
+    outcomes = await runSuites(new Map(FIXTURES.map((fixture) => [fixture.name, fixture.create])));
+  }, 120_000);
+
+  it('has at least ten broken fixtures, each naming rule ids the suite has', () => {
+    expect(FIXTURES.filter((fixture) => fixture.breaks.length > 0).length).toBeGreaterThanOrEqual(
+      10,
+    );
+    for (const fixture of FIXTURES) {
+      for (const id of fixture.breaks) expect(ruleIds, `${fixture.name} names ${id}`).toContain(id);
+    }
+    for (const id of EXCLUSIVE_RULE_IDS) expect(ruleIds).toContain(id);
+  });
+
+  for (const fixture of FIXTURES) {
+    const expected = [...fixture.breaks].sort();
+    it(`${fixture.name} (${fixture.defect}) fails only [${expected.join(', ')}]`, () => {
+      const results = outcomes.get(fixture.name) ?? [];
+      expect(results.map((result) => result.ruleId).sort()).toEqual([...ruleIds].sort());
+      const failed = results.filter((result) => 'error' in result).map((result) => result.ruleId);
+      expect(failed.sort(), unexpectedFailures(results, expected)).toEqual(expected);
+    });
+  }
+
+  it(`catches the non-atomic checkAndSet on each of ${NON_ATOMIC_RUNS} runs`, async () => {
+    const hotKeyTests = collectSuite(nonAtomicCas.create).filter((test) =>
+      nonAtomicCas.breaks.includes(test.ruleId),
+    );
+    expect(hotKeyTests).toHaveLength(nonAtomicCas.breaks.length);
+    for (let run = 0; run < NON_ATOMIC_RUNS; run++) {
+      const results = await runInOrder(hotKeyTests);
+      expect(results.filter((result) => !('error' in result)).map((r) => r.name)).toEqual([]);
+    }
+  });
+});

@@ -50,8 +50,14 @@ export async function createPostgresBackend(
       { query: (text) => bounded(sql.unsafe(text).raw(), deadline), fail },
       settings,
     );
-    const closeClient = owned || (settings.source.kind === 'sql' && settings.source.closeClient);
-    return new PostgresBackend({ sql, closeClient, names, settings, secrets, isConnectionError });
+    return new PostgresBackend({
+      sql,
+      ownsClient: owned,
+      names,
+      settings,
+      secrets,
+      isConnectionError,
+    });
   } catch (error) {
     if (owned) await sql.end({ timeout: 0 }).catch(() => undefined);
     throw error;

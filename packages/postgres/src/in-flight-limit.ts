@@ -13,6 +13,7 @@ export class InFlightLimit {
   #withdrawn = 0;
   #closedWith: unknown;
   #closed = false;
+  #onIdle: Array<() => void> = [];
 
   constructor(limit: number) {
     this.#limit = limit;
@@ -69,6 +70,12 @@ export class InFlightLimit {
     this.#withdrawn = 0;
   }
 
+  /** Resolves once no task is running (at once when none is). */
+  whenIdle(): Promise<void> {
+    if (this.#running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#onIdle.push(resolve));
+  }
+
   #start<T>(task: () => Promise<T>): Promise<T> {
     this.#running += 1;
     let pending: Promise<T>;
@@ -92,6 +99,9 @@ export class InFlightLimit {
 
   #release(): void {
     this.#running -= 1;
+    if (this.#running === 0 && this.#onIdle.length > 0 && this.waiting === 0) {
+      for (const resolve of this.#onIdle.splice(0)) resolve();
+    }
     while (this.#head < this.#queue.length) {
       const waiter = this.#queue[this.#head];
       this.#queue[this.#head] = undefined;

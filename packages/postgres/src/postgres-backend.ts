@@ -5,6 +5,7 @@ import {
   KVBackendBase,
   type KVError,
   type OperationOptions,
+  raceInterruptions,
 } from '@strongbox/core';
 import { mayHaveBeenApplied } from './driver-errors.js';
 import type { TableNames } from './identifiers.js';
@@ -24,8 +25,8 @@ const MAX_PURGE_BATCH_SIZE = 2 ** 31 - 1;
 /** Everything a {@link PostgresBackend} is built from; see `createPostgresBackend`. */
 export interface PostgresBackendInit {
   sql: PostgresClient;
-  /** End `sql` on close: the adapter built it, or the caller asked with `closeClient`. */
-  closeClient: boolean;
+  /** The adapter built `sql` (from `url`), so it always ends it on close. */
+  ownsClient: boolean;
   names: TableNames;
   settings: PostgresSettings;
   secrets: readonly string[];
@@ -51,6 +52,7 @@ export class PostgresBackend extends KVBackendBase {
   readonly #limit: InFlightLimit;
   readonly #calls = new WeakMap<Promise<unknown>, Call>();
   readonly #queryOptions: { prepare: boolean };
+  readonly #ownsClient: boolean;
   readonly #closeClient: boolean;
   readonly #closeTimeout: number;
   readonly #purge: PurgeSchedule | undefined;
@@ -70,7 +72,9 @@ export class PostgresBackend extends KVBackendBase {
     this.#limit = new InFlightLimit(init.sql.options.max);
     // The client's own `prepare: false` still wins (porsager checks both).
     this.#queryOptions = { prepare: true };
-    this.#closeClient = init.closeClient;
+    const { source } = init.settings;
+    this.#ownsClient = init.ownsClient;
+    this.#closeClient = init.ownsClient || (source.kind === 'sql' && source.closeClient);
     this.#closeTimeout = init.settings.operationTimeout;
     const { purgeInterval, onError } = init.settings;
     this.#purge =
@@ -148,8 +152,15 @@ export class PostgresBackend extends KVBackendBase {
     this.#limit.close(
       this.error({ code: 'CLOSED', detail: 'the backend was closed while the call waited' }),
     );
-    // end() lets running statements finish, then closes; after the timeout it cuts them off.
-    if (this.#closeClient) await this.sql.end({ timeout: this.#closeTimeout / 1000 });
+    if (!this.#closeClient) return;
+    // Let statements already sent finish (bounded), then end the client. Only a caller's
+    // client may still run statements of its own, so only it gets a graceful end: porsager
+    // waits out the whole timeout for a connection that was cut mid-statement.
+    const drained = this.#limit.whenIdle();
+    await raceInterruptions(drained, undefined, this.#closeTimeout, () => 'gave up').catch(
+      () => {},
+    );
+    await this.sql.end({ timeout: this.#ownsClient ? 0 : this.#closeTimeout / 1000 });
   }
 
   protected override mayHaveBeenApplied(error: unknown): boolean {
@@ -157,16 +168,16 @@ export class PostgresBackend extends KVBackendBase {
   }
 
   /**
-   * The caller gave up on `work`: a statement still waiting for a connection leaves the
-   * queue and is never sent; one already sent is cancelled on the server (a row-lock wait
-   * or a long purge stops holding its connection). Like any PostgreSQL cancel request, it
+   * The caller gave up on `work`: a statement still waiting for a slot leaves the queue and
+   * is never sent; one already sent is cancelled on the server (a row-lock wait or a long
+   * purge stops holding its connection). Like any PostgreSQL cancel request, it
    * can in rare timing hit the next statement on that connection, which then fails with
    * SQLSTATE 57014 (not applied, reported indeterminate).
    */
   protected override onInterrupted(work: Promise<unknown>): void {
     const call = this.#calls.get(work);
     if (call === undefined || call.admission.withdraw(WITHDRAWN)) return;
-    call.query?.cancel();
+    if (call.query !== undefined && wasSent(call.query)) call.query.cancel();
   }
 
   /** The contract's checks for purgeExpired, in its order: CLOSED, invalid arguments, ABORTED. */
@@ -197,6 +208,15 @@ export class PostgresBackend extends KVBackendBase {
     this.#calls.set(work, call);
     return work;
   }
+}
+
+/**
+ * Whether porsager has written `query` to a connection (it sets the internal `state` then).
+ * A query not yet sent is left alone: cancelling it while its connection is still opening
+ * strands that connection in porsager's pool.
+ */
+function wasSent(query: object): boolean {
+  return Boolean((query as { state?: unknown }).state);
 }
 
 /** Rejection of a call withdrawn from the queue; nobody sees it (its caller already left). */

@@ -9,7 +9,7 @@ export interface LimitCheck {
 }
 
 /** Admissions per window id, over any number of decisions. */
-export function admissionsPerWindow(decisions: Iterable<Decision>): Map<string, number> {
+function admissionsPerWindow(decisions: Iterable<Decision>): Map<string, number> {
   const admitted = new Map<string, number>();
   for (const decision of decisions) {
     if (decision.allowed && decision.windowId !== undefined) {

@@ -38,9 +38,18 @@ export class LocalPostgresServer implements PostgresServerControls {
   readonly #dir: string;
   readonly #dataDir: string;
   readonly #paused = new Set<number>();
+  readonly #durable: boolean;
   #child: ChildProcess | undefined;
 
-  private constructor(binDir: string, runAs: RunAs, dir: string, port: number, password: string) {
+  private constructor(
+    binDir: string,
+    runAs: RunAs,
+    dir: string,
+    port: number,
+    password: string,
+    durable: boolean,
+  ) {
+    this.#durable = durable;
     this.#binDir = binDir;
     this.#runAs = runAs;
     this.#dir = dir;
@@ -49,8 +58,8 @@ export class LocalPostgresServer implements PostgresServerControls {
     this.url = postgresUrl(HOST, port, password);
   }
 
-  /** Create a cluster in `dir` (an empty directory) and start it. */
-  static async start(dir: string): Promise<LocalPostgresServer> {
+  /** Create a cluster in `dir` (an empty directory) and start it (`durable`: see `serverArguments`). */
+  static async start(dir: string, durable = false): Promise<LocalPostgresServer> {
     const binDir = await findBinDir();
     const runAs = await serverUser(dir);
     const password = randomPassword();
@@ -65,7 +74,8 @@ export class LocalPostgresServer implements PostgresServerControls {
     );
     let lastError: unknown;
     for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
-      const server = new LocalPostgresServer(binDir, runAs, dir, await freePort(), password);
+      const port = await freePort();
+      const server = new LocalPostgresServer(binDir, runAs, dir, port, password, durable);
       try {
         await server.restart();
         return server;
@@ -85,7 +95,11 @@ export class LocalPostgresServer implements PostgresServerControls {
   async restart(): Promise<void> {
     if (this.pid !== undefined) throw new Error(`postgres on port ${this.port} is still running`);
     const log = await open(join(this.#dir, 'postgres.log'), 'a');
-    const args = ['-D', this.#dataDir, ...serverArguments(HOST, this.port, this.#dir)];
+    const args = [
+      '-D',
+      this.#dataDir,
+      ...serverArguments(HOST, this.port, this.#dir, this.#durable),
+    ];
     const child = spawn(join(this.#binDir, 'postgres'), args, {
       ...this.#runAs,
       stdio: ['ignore', log.fd, log.fd],

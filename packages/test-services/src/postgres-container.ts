@@ -27,7 +27,7 @@ export interface PostgresContainer {
  * `docker exec`, so it can be stopped, crashed and restarted without losing the container.
  * It listens on the same port inside and outside, so a restarted server keeps its address.
  */
-export async function startPostgresContainer(): Promise<PostgresContainer> {
+export async function startPostgresContainer(durable = false): Promise<PostgresContainer> {
   const { GenericContainer, Wait } = await import('testcontainers');
   const port = await freePort();
   const container = await new GenericContainer(IMAGE)
@@ -36,7 +36,7 @@ export async function startPostgresContainer(): Promise<PostgresContainer> {
     .withWaitStrategy(Wait.forSuccessfulCommand('true'))
     .start();
   try {
-    const server = new ContainerPostgresServer(container, port, randomPassword());
+    const server = new ContainerPostgresServer(container, port, randomPassword(), durable);
     await server.init();
     await server.restart();
     return { server, stop: async () => void (await container.stop()) };
@@ -54,9 +54,11 @@ export class ContainerPostgresServer implements PostgresServerControls {
   readonly #container: StartedTestContainer;
   readonly #password: string;
   readonly #paused = new Set<number>();
+  readonly #durable: boolean;
 
-  constructor(container: StartedTestContainer, port: number, password: string) {
+  constructor(container: StartedTestContainer, port: number, password: string, durable = false) {
     this.#container = container;
+    this.#durable = durable;
     this.host = container.getHost();
     this.port = port;
     this.#password = password;
@@ -78,7 +80,7 @@ export class ContainerPostgresServer implements PostgresServerControls {
 
   async restart(): Promise<void> {
     // pg_ctl hands -o to a shell, so no glob characters ('*') in it.
-    const options = serverArguments('0.0.0.0', this.port, '/tmp').join(' ');
+    const options = serverArguments('0.0.0.0', this.port, '/tmp', this.#durable).join(' ');
     await this.#exec([
       'pg_ctl',
       '-D',

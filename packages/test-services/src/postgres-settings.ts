@@ -36,10 +36,16 @@ export function initdbArguments(dataDir: string, passwordFile: string): string[]
 /**
  * `postgres` server arguments of a disposable test instance. `fsync=off` is safe against a
  * crash of the server process (what the fault tests do), not of the machine; commits stay
- * synchronous, so an acknowledged write on a logged table survives `crash()`.
+ * synchronous, so an acknowledged write on a logged table survives `crash()`. A `durable`
+ * instance (for benchmarks) keeps PostgreSQL's stock `fsync` and `shared_buffers` instead.
  */
-export function serverArguments(listen: string, port: number, socketDir: string): string[] {
-  return [
+export function serverArguments(
+  listen: string,
+  port: number,
+  socketDir: string,
+  durable = false,
+): string[] {
+  const common = [
     '-c',
     `listen_addresses=${listen}`,
     '-p',
@@ -47,10 +53,7 @@ export function serverArguments(listen: string, port: number, socketDir: string)
     '-k',
     socketDir,
     '-c',
-    'fsync=off',
-    '-c',
     'max_connections=300',
-    '-c',
-    'shared_buffers=32MB',
   ];
+  return durable ? common : [...common, '-c', 'fsync=off', '-c', 'shared_buffers=32MB'];
 }

@@ -44,4 +44,10 @@ export interface StartPostgresOptions {
    * pause it.
    */
   throwaway?: boolean;
+  /**
+   * Start it with PostgreSQL's stock durability settings (`fsync` on, stock `shared_buffers`)
+   * instead of the fast test settings, for benchmarks (default false). Ignored for a server
+   * from `TEST_POSTGRES_URL`.
+   */
+  durable?: boolean;
 }

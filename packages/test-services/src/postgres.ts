@@ -33,7 +33,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   }
 
   try {
-    const { server, stop } = await startPostgresContainer();
+    const { server, stop } = await startPostgresContainer(options.durable);
     return { url: server.url, source: 'docker', controls: server, stop };
   } catch (error) {
     reasons.push(`Docker (testcontainers): ${describeFailure(error)}`);
@@ -41,7 +41,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
 
   const dir = await mkdtemp(join(tmpdir(), 'strongbox-postgres-'));
   try {
-    const server = await LocalPostgresServer.start(dir);
+    const server = await LocalPostgresServer.start(dir, options.durable);
     const stop = async () => {
       await server.crash(); // the data is deleted next, so nothing needs a clean shutdown
       await rm(dir, { recursive: true, force: true });

@@ -1,17 +1,16 @@
-import {
-  type Expiry,
-  KVBackendBase,
-  type OperationOptions,
-  raceInterruptions,
-} from '@strongbox/core';
+import { type Expiry, KVBackendBase, raceInterruptions } from '@strongbox/core';
 import type { Cluster, Redis } from 'ioredis';
 import { evalScript } from './eval-script.js';
 import { connectClient } from './owned-client.js';
+import { pingCluster } from './ping-cluster.js';
 import { createRedisErrorClassifier, wasNeverSent } from './redis-errors.js';
 import { CHECK_AND_DELETE, CHECK_AND_SET } from './scripts.js';
 
 /** How long `close()` lets in-flight replies arrive before dropping an owned client's connections. */
 const CLOSE_GRACE_MS = 1_000;
+
+/** Client statuses in which a socket is open or opening. */
+const SOCKET_STATUSES = new Set(['connecting', 'connect', 'ready']);
 
 /** What a {@link RedisBackend} is built from (see `createRedisBackend`). */
 export interface RedisBackendInit {
@@ -96,23 +95,27 @@ export class RedisBackend extends KVBackendBase {
     return (await this.client.del(this.#key(key))) === 1;
   }
 
-  /** PING; on a Cluster, every master the client knows (any of them down means some keys are). */
-  protected async doPing(_options: OperationOptions | undefined): Promise<void> {
-    const masters = this.client.isCluster ? (this.client as Cluster).nodes('master') : [];
-    if (masters.length > 0) await Promise.all(masters.map((node) => node.ping()));
+  /** PING; on a Cluster, see {@link pingCluster}. */
+  protected async doPing(): Promise<void> {
+    if (this.client.isCluster) await pingCluster(this.client as Cluster);
     else await this.client.ping();
   }
 
-  /** Quit gracefully (bounded), then drop the connections; a caller's client is left alone. */
+  /**
+   * Quit gracefully, letting in-flight replies arrive, then drop the connections and wait until
+   * the client has ended (each step bounded). A caller's client is left alone.
+   */
   protected async doClose(): Promise<void> {
     if (!this.#closeClient) return;
-    if (this.client.status === 'ready') {
-      const quitting = this.client.quit();
-      await raceInterruptions(quitting, undefined, CLOSE_GRACE_MS, () => undefined).catch(
-        () => undefined,
-      );
-    }
-    this.client.disconnect();
+    const { client } = this;
+    // Only a client with a socket emits 'end' after disconnect(); one that is between
+    // reconnection attempts just stops trying.
+    const ended = SOCKET_STATUSES.has(client.status)
+      ? new Promise<void>((resolve) => client.once('end', resolve))
+      : Promise.resolve();
+    if (client.status === 'ready') await withinGrace(client.quit());
+    client.disconnect();
+    await withinGrace(ended);
   }
 
   protected override mayHaveBeenApplied(error: unknown): boolean {
@@ -122,6 +125,11 @@ export class RedisBackend extends KVBackendBase {
   #key(key: string): string {
     return this.keyPrefix + key;
   }
+}
+
+/** Wait for `work` at most {@link CLOSE_GRACE_MS}; its failure does not matter. */
+async function withinGrace(work: Promise<unknown>): Promise<void> {
+  await raceInterruptions(work, undefined, CLOSE_GRACE_MS, () => undefined).catch(() => undefined);
 }
 
 /** Passwords the client may echo, scrubbed from every error. */

@@ -1,0 +1,24 @@
+import type { Cluster } from 'ioredis';
+
+/**
+ * Ping a Cluster: every master the client is connected to must answer and report
+ * `cluster_state:ok`. A master that is down leaves the client's pool, so it is noticed through
+ * the others once the cluster marks it failed (after `cluster-node-timeout`). Fails with a
+ * `CLUSTERDOWN` error, which classifies as unhealthy.
+ */
+export async function pingCluster(cluster: Cluster): Promise<void> {
+  const masters = cluster.nodes('master');
+  if (masters.length === 0) {
+    await cluster.ping(); // not connected: ioredis rejects with the reason
+    return;
+  }
+  await Promise.all(
+    masters.map(async (node) => {
+      const info = await node.cluster('INFO');
+      if (!info.includes('cluster_state:ok')) {
+        const { host, port } = node.options;
+        throw new Error(`CLUSTERDOWN ${host}:${port} does not report cluster_state:ok`);
+      }
+    }),
+  );
+}

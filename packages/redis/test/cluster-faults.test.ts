@@ -1,0 +1,106 @@
+import { isKVError, type KVError } from '@strongbox/core';
+import {
+  startRedisCluster,
+  type ThrowawayRedisClusterService,
+  waitUntil,
+} from '@strongbox/test-services';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisBackend } from '../src/index.js';
+import { closeAfterTest, uniqueName } from './helpers/backends.js';
+import { dropConnections } from './helpers/connections.js';
+
+/** Keys spread over the slots of all three masters. */
+const KEYS = Array.from({ length: 30 }, (_, i) => `key-${i}`);
+
+let cluster: ThrowawayRedisClusterService;
+
+beforeAll(async () => {
+  cluster = await startRedisCluster({ throwaway: true });
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+async function clusterBackend() {
+  const name = uniqueName('cluster-faults');
+  return closeAfterTest(
+    await createRedisBackend({
+      keyPrefix: `${name}:`,
+      cluster: { nodes: cluster.nodes, redisOptions: { connectionName: name } },
+    }),
+  );
+}
+
+describe('faults on a throwaway Redis Cluster', () => {
+  it('a master restart is survived: unhealthy errors while it is down, then every key works again', async () => {
+    const kv = await clusterBackend();
+    for (const key of KEYS) await kv.set(key, 'v1');
+    const [victim] = cluster.controls;
+    if (victim === undefined) throw new Error('no node');
+
+    await victim.shutdown();
+    const failures: KVError[] = [];
+    for (const key of KEYS) {
+      const started = performance.now();
+      await kv.checkAndSet(key, 'v1', 'v2').catch((error: unknown) => {
+        expect(isKVError(error), String(error)).toBe(true);
+        failures.push(error as KVError);
+      });
+      expect(performance.now() - started).toBeLessThanOrEqual(5_000 + 1_000);
+    }
+    expect(failures.length).toBeGreaterThan(0);
+    for (const error of failures) expect(error.unhealthy, error.message).toBe(true);
+    // ping fails once the cluster itself marks the master failed (cluster-node-timeout: 500 ms).
+    await waitUntil(
+      'ping to report the outage',
+      () =>
+        kv.ping().then(
+          () => false,
+          (error: unknown) => {
+            expect(error).toMatchObject({ code: 'PING_FAILED', unhealthy: true });
+            return true;
+          },
+        ),
+      10_000,
+      50,
+    );
+
+    await victim.restart();
+    await waitUntil(
+      'every key to be served again',
+      async () => {
+        const results = await Promise.allSettled(KEYS.map((key) => kv.get(key)));
+        return results.every((result) => result.status === 'fulfilled');
+      },
+      20_000,
+      200,
+    );
+    await kv.ping();
+    // Keys of the restarted master are gone (no persistence); the others kept their writes.
+    for (const key of KEYS) {
+      const value = await kv.get(key);
+      expect(['v1', 'v2', null]).toContain(value);
+      expect(await kv.checkAndSet(key, value, 'v3')).toBe(true);
+    }
+  });
+
+  it("dropConnections cuts only that backend's node connections, and it recovers", async () => {
+    const kv = await clusterBackend();
+    const bystander = await clusterBackend();
+    for (const key of KEYS) await kv.set(key, 'v');
+    expect(await dropConnections(kv)).toBeGreaterThanOrEqual(3);
+    for (const key of KEYS) expect(await bystander.get(key)).toBeNull();
+    await waitUntil(
+      'the backend to recover',
+      () =>
+        kv.ping().then(
+          () => true,
+          () => false,
+        ),
+      10_000,
+      100,
+    );
+    for (const key of KEYS) expect(await kv.get(key)).toBe('v');
+  });
+});

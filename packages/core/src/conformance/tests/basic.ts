@@ -38,10 +38,13 @@ export function registerBasicTests(suite: ConformanceHarness): void {
 
   suite.test(
     'delete.absent',
-    'delete resolves false for a key never written',
+    'delete resolves false for a key never written or already deleted',
     async ({ backend }) => {
-      assert.equal(await backend.delete('never-written'), false);
+      assert.equal(await backend.delete('never-written'), false, 'a key never written');
       await expectStored(backend, 'never-written', null, 'delete of an absent key');
+      await backend.set('k', 'v');
+      await backend.delete('k');
+      assert.equal(await backend.delete('k'), false, 'a key already deleted');
     },
   );
 

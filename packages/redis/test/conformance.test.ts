@@ -1,0 +1,18 @@
+import { CONFORMANCE_TEST_TIMEOUT_MS, describeConformance } from '@strongbox/core/conformance';
+import { describe, it } from 'vitest';
+import { createTestBackend, TOPOLOGIES } from './helpers/backends.js';
+import { dropConnections } from './helpers/connections.js';
+
+// Each backend gets its own key prefix and client name; dropConnections kills only its connections.
+for (const topology of TOPOLOGIES) {
+  describeConformance({
+    name: `@strongbox/redis on a ${topology === 'single' ? 'single server' : '3-master cluster'}`,
+    create: () => createTestBackend(topology),
+    runner: { describe, it: (name, fn) => it(name, fn, CONFORMANCE_TEST_TIMEOUT_MS) },
+    faults: {
+      dropConnections: async (backend) => {
+        await dropConnections(backend);
+      },
+    },
+  });
+}

@@ -1,4 +1,5 @@
 import { ConformanceHarness } from './harness.js';
+import { registerLinearizabilityTests } from './linearizability/register-tests.js';
 import type { ConformanceOptions } from './options.js';
 import { registerAbortTests } from './tests/abort.js';
 import { registerAtomicityTests } from './tests/atomicity.js';
@@ -57,6 +58,7 @@ export function describeConformance(options: ConformanceOptions): void {
     suite.group('errors', () => registerErrorTests(suite));
     suite.group('isolation', () => registerIsolationTests(suite));
     suite.group('atomicity', () => registerAtomicityTests(suite));
+    suite.group('linearizability', () => registerLinearizabilityTests(suite, options));
     const { faults } = options;
     if (faults !== undefined) suite.group('faults', () => registerFaultTests(suite, faults));
   });

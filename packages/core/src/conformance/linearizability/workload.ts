@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextMacrotask, setTimeout as sleep } from 'node:timers/promises';
 import type { KVBackend } from '../../backend.js';
 import type { HistoryOp } from './history.js';
 import { measureOverlap, type OverlapStats } from './overlap.js';
@@ -41,6 +41,8 @@ export interface WorkloadStats {
 /** After a rejection a client waits this long, doubling per further rejection, as real clients back off. */
 const BACKOFF_MS = 5;
 const MAX_BACKOFF_MS = 100;
+/** Ops between two chances for timers and I/O to run (see {@link Breather}). */
+const BREATHE_EVERY = 64;
 
 /**
  * Run a seeded randomized workload on `backend` and record it: `clients` concurrent clients
@@ -58,6 +60,7 @@ export async function runWorkload(
   const recorder = new HistoryRecorder();
   const faultAt = faultSchedule(total, options.faults?.count ?? 0);
   const faults: Promise<void>[] = [];
+  const breather = new Breather();
   let claimed = 0;
 
   const claim = (): boolean => {
@@ -69,7 +72,7 @@ export async function runWorkload(
   await Promise.all(
     Array.from({ length: clients }, (_, index) => {
       const prng = createPrng((options.seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
-      return runClient(recorder.client(backend, `c${index}`), keys, prng, claim);
+      return runClient(recorder.client(backend, `c${index}`), keys, prng, claim, breather);
     }),
   );
   await Promise.all(faults);
@@ -89,6 +92,7 @@ async function runClient(
   keys: readonly string[],
   prng: Prng,
   claim: () => boolean,
+  breather: Breather,
 ): Promise<void> {
   // What this client last saw in each key; missing means it has to read first.
   const seen = new Map<string, string | null>();
@@ -100,6 +104,7 @@ async function runClient(
   let stay: string | undefined;
 
   while (claim()) {
+    await breather.pause();
     const key = stay ?? (keys[prng.below(keys.length)] as string);
     const kind = chooseOp(seen.get(key), stay !== undefined, prng);
     try {
@@ -120,6 +125,25 @@ async function runClient(
   }
 }
 
+/**
+ * Lets the event loop run every {@link BREATHE_EVERY} ops. On an in-process backend the
+ * clients otherwise run in one long chain of microtasks that starves timers and I/O. All
+ * clients wait for the same macrotask, so they resume together and keep interleaving.
+ */
+class Breather {
+  #ops = 0;
+  #pause: Promise<void> | undefined;
+
+  pause(): Promise<void> | undefined {
+    if (++this.#ops % BREATHE_EVERY === 0 && this.#pause === undefined) {
+      this.#pause = nextMacrotask().then(() => {
+        this.#pause = undefined;
+      });
+    }
+    return this.#pause;
+  }
+}
+
 type OpKind = 'get' | 'checkAndSet' | 'set' | 'checkAndDelete' | 'delete';
 
 /**
@@ -130,10 +154,10 @@ function chooseOp(last: string | null | undefined, justRead: boolean, prng: Prng
   if (last === undefined) return 'get';
   const roll = prng.next();
   if (justRead) return roll < 0.2 && last !== null ? 'checkAndDelete' : 'checkAndSet';
-  if (roll < 0.55) return 'checkAndSet';
-  if (roll < 0.7) return 'get';
-  if (roll < 0.8) return 'set';
-  if (roll < 0.92 && last !== null) return 'checkAndDelete';
+  if (roll < 0.6) return 'get';
+  if (roll < 0.75) return 'checkAndSet';
+  if (roll < 0.83) return 'set';
+  if (roll < 0.93 && last !== null) return 'checkAndDelete';
   return 'delete';
 }
 

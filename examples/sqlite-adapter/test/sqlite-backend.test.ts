@@ -94,17 +94,26 @@ describe('expiry and purging', () => {
     assert.equal(await backend.get('kept'), 'v');
   });
 
-  test("the default clock is SQLite's: a skewed Date.now() changes no TTL", async () => {
-    const realDateNow = Date.now;
-    await using backend = await createSqliteBackend({ filename: dir.file() });
-    try {
-      Date.now = () => realDateNow() + 3_600_000;
-      await backend.set('k', 'v', { ttl: 60_000 });
-      Date.now = () => realDateNow() - 3_600_000;
-      assert.equal(await backend.get('k'), 'v');
-    } finally {
-      Date.now = realDateNow;
+  test('background purge failures go to onError as PURGE_FAILED', async () => {
+    let clockWorks = true;
+    const errors: KVError[] = [];
+    await using backend = await createSqliteBackend({
+      filename: dir.file(),
+      clock: () => {
+        if (clockWorks) return 1_000;
+        throw new Error('clock broke');
+      },
+      purgeInterval: 5,
+      onError: (error) => errors.push(error),
+    });
+    await backend.set('k', 'v', { ttl: 1 });
+    clockWorks = false;
+    for (let waited = 0; errors.length === 0; waited += 10) {
+      assert.ok(waited < 10_000, 'no purge failure was reported within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
+    assert.equal(errors[0]?.code, 'PURGE_FAILED');
+    assert.equal(errors[0]?.op, 'purge');
   });
 
   test('a clock that returns no finite number fails the call instead of corrupting expiry', async () => {

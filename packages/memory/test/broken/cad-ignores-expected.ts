@@ -11,6 +11,6 @@ class CadIgnoresExpectedBackend extends MemoryBackend {
 export const cadIgnoresExpected: BrokenFixture = {
   name: 'cad-ignores-expected',
   defect: 'checkAndDelete ignores its expected value (a blind delete)',
-  breaks: ['cad.mismatch'],
+  breaks: ['cad.mismatch', 'linearizability.workload'],
   create: async () => new CadIgnoresExpectedBackend(),
 };

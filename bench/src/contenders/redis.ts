@@ -1,0 +1,197 @@
+import KeyvRedis, { Keyv } from '@keyv/redis';
+import { createRedisBackend, type RedisBackend } from '@strongbox/redis';
+import { Cluster, Redis } from 'ioredis';
+import { createStorage } from 'unstorage';
+import redisDriver from 'unstorage/drivers/redis';
+import { importAdapterInternal } from '../adapter-internals.js';
+import { ALL_OPS, type Contender, noCheckAndSet, PEER_OPS } from '../contender.js';
+import { RedisBulk } from './redis-bulk.js';
+import { mastersOf, type RedisDeployment } from './redis-deployment.js';
+import { strongboxContender } from './strongbox.js';
+
+interface RedisScript {
+  lua: string;
+  sha: string;
+}
+
+/**
+ * Strongbox's Redis adapter and its baselines on one deployment: raw ioredis with the adapter's
+ * own client options and scripts, Keyv (@keyv/redis, node-redis) and unstorage's redis driver.
+ * Each works under its own key prefix.
+ */
+export async function redisContenders(deployment: RedisDeployment): Promise<Contender[]> {
+  const bulk = await RedisBulk.connect(deployment);
+  const backend = await createRedisBackend({
+    ...(deployment.kind === 'single'
+      ? { url: deployment.url }
+      : { cluster: { nodes: deployment.nodes, ...natMapOf(deployment) } }),
+    keyPrefix: 'sb:',
+  });
+  const strongbox = strongboxContender(backend, 'createRedisBackend() defaults, keyPrefix "sb:"', {
+    seed: (keys, value) =>
+      bulk.set(
+        keys.map((key) => `sb:${key}`),
+        value,
+      ),
+    unseed: (keys) => bulk.unlink(keys.map((key) => `sb:${key}`)),
+  });
+  const contenders = [
+    strongbox,
+    await rawIoredis(backend, deployment, bulk),
+    keyvRedis(deployment, bulk),
+    unstorageRedis(deployment, bulk),
+  ];
+  // The bulk client outlives every contender; it goes with the last one.
+  const last = contenders[contenders.length - 1] as Contender;
+  const closeLast = last.close;
+  last.close = async () => {
+    await closeLast();
+    await bulk.close();
+  };
+  return contenders;
+}
+
+function natMapOf(deployment: Extract<RedisDeployment, { kind: 'cluster' }>) {
+  return deployment.natMap ? { natMap: deployment.natMap } : {};
+}
+
+/**
+ * ioredis sending the adapter's commands by hand: a second client built from the adapter's
+ * client's own options, the adapter's Lua script by SHA (loaded up front), the same argument
+ * encoding, and nothing else.
+ */
+async function rawIoredis(
+  backend: RedisBackend,
+  deployment: RedisDeployment,
+  bulk: RedisBulk,
+): Promise<Contender> {
+  const { CHECK_AND_SET } = await importAdapterInternal<{ CHECK_AND_SET: RedisScript }>(
+    '@strongbox/redis',
+    'scripts.js',
+  );
+  const source = backend.client;
+  const client =
+    source instanceof Cluster
+      ? new Cluster(deployment.kind === 'cluster' ? deployment.nodes : [], { ...source.options })
+      : new Redis({ ...(source as Redis).options });
+  await client.connect();
+  await Promise.all(mastersOf(client).map((node) => node.script('LOAD', CHECK_AND_SET.lua)));
+  const prefix = 'raw:';
+  return {
+    kind: 'raw',
+    description:
+      'ioredis with the adapter client options; GET, SET [PX], DEL, EVALSHA of its CAS script',
+    ops: ALL_OPS,
+    get: (key) => client.get(prefix + key),
+    set: (key, value, ttlMs) =>
+      ttlMs === undefined
+        ? client.set(prefix + key, value)
+        : client.set(prefix + key, value, 'PX', ttlMs),
+    checkAndSet: async (key, expected, next) =>
+      (await client.evalsha(
+        CHECK_AND_SET.sha,
+        1,
+        prefix + key,
+        expected === null ? '0' : '1',
+        expected ?? '',
+        next,
+        '0',
+      )) === 1,
+    delete: (key) => client.del(prefix + key),
+    seed: (keys, value) =>
+      bulk.set(
+        keys.map((key) => prefix + key),
+        value,
+      ),
+    unseed: (keys) => bulk.unlink(keys.map((key) => prefix + key)),
+    close: async () => {
+      await client.quit();
+    },
+  };
+}
+
+/** Keyv 5 with @keyv/redis (node-redis), namespace `kv`, errors thrown rather than swallowed. */
+function keyvRedis(deployment: RedisDeployment, bulk: RedisBulk): Contender {
+  const connection =
+    deployment.kind === 'single'
+      ? deployment.url
+      : {
+          rootNodes: deployment.nodes.map((node) => ({ url: `redis://${node.host}:${node.port}` })),
+          ...(deployment.natMap ? { nodeAddressMap: deployment.natMap } : {}),
+        };
+  // What @keyv/redis' createKeyv builds, which takes no cluster options.
+  const store = new KeyvRedis(connection, { namespace: 'kv', throwOnErrors: true });
+  const keyv = new Keyv(store, { namespace: 'kv', useKeyPrefix: false, throwOnErrors: true });
+  const rawKey = (key: string) => `kv::${key}`;
+  return {
+    kind: 'keyv',
+    description: 'Keyv 5 + @keyv/redis (node-redis), namespace "kv"',
+    ops: PEER_OPS,
+    get: (key) => keyv.get(key),
+    set: (key, value, ttlMs) => keyv.set(key, value, ttlMs),
+    checkAndSet: noCheckAndSet,
+    delete: (key) => keyv.delete(key),
+    seed: async (keys, value) => {
+      const raw = await rawValueWrittenBy((key) => keyv.set(key, value), rawKey, bulk, 'keyv');
+      await bulk.set(keys.map(rawKey), raw);
+    },
+    unseed: (keys) => bulk.unlink(keys.map(rawKey)),
+    close: () => keyv.disconnect(),
+  };
+}
+
+/** unstorage's redis driver (ioredis, its defaults) behind `createStorage`, base `us`. */
+function unstorageRedis(deployment: RedisDeployment, bulk: RedisBulk): Contender {
+  const driver =
+    deployment.kind === 'single'
+      ? redisDriver({ url: deployment.url, base: 'us' })
+      : redisDriver({
+          cluster: deployment.nodes,
+          clusterOptions: deployment.natMap ? { natMap: deployment.natMap } : {},
+          base: 'us',
+        });
+  const storage = createStorage({ driver });
+  const rawKey = (key: string) => `us:${key}`;
+  return {
+    kind: 'unstorage',
+    description:
+      'unstorage 1 createStorage + redis driver (ioredis), base "us"; TTL in whole seconds',
+    ops: PEER_OPS,
+    get: (key) => storage.getItem(key),
+    set: (key, value, ttlMs) =>
+      ttlMs === undefined
+        ? storage.setItem(key, value)
+        : storage.setItem(key, value, { ttl: Math.ceil(ttlMs / 1000) }),
+    checkAndSet: noCheckAndSet,
+    delete: (key) => storage.removeItem(key),
+    seed: async (keys, value) => {
+      const raw = await rawValueWrittenBy(
+        (key) => storage.setItem(key, value),
+        rawKey,
+        bulk,
+        'unstorage',
+      );
+      await bulk.set(keys.map(rawKey), raw);
+    },
+    unseed: (keys) => bulk.unlink(keys.map(rawKey)),
+    close: () => storage.dispose(),
+  };
+}
+
+/**
+ * The raw Redis value a library stores for a value, learned by letting it write one key and
+ * reading that back. Fails loudly if the library's key layout is not what the harness assumes.
+ */
+async function rawValueWrittenBy(
+  write: (key: string) => Promise<unknown>,
+  rawKey: (key: string) => string,
+  bulk: RedisBulk,
+  library: string,
+): Promise<string> {
+  const template = 'seed-template';
+  await write(template);
+  const raw = await bulk.get(rawKey(template));
+  if (raw === null)
+    throw new Error(`${library} did not store "${template}" at ${rawKey(template)}`);
+  return raw;
+}

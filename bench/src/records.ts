@@ -1,0 +1,87 @@
+import type { AdapterName } from './config.js';
+import type { ContenderKind, OpName } from './contender.js';
+import type { ContenderResult } from './measure-cell.js';
+
+/** One measured cell with every contender's result; Strongbox comes first. */
+export interface CellResult {
+  adapter: AdapterName;
+  op: OpName;
+  concurrency: number;
+  results: ContenderResult[];
+  /** Protocol messages per operation by contender, from the counting proxy (networked only). */
+  roundTripsPerOp?: Partial<Record<ContenderKind, number>>;
+}
+
+/**
+ * One line of `bench/results/latest.json`: Strongbox against one contender in one cell.
+ * `opsPerSec`, `p50Ms` and `p99Ms` are Strongbox's; `ratio` = opsPerSec / contenderOpsPerSec.
+ * For `cas-hot` the rates count successful increments.
+ */
+export interface BenchRecord {
+  adapter: AdapterName;
+  op: OpName;
+  concurrency: number;
+  contender: Exclude<ContenderKind, 'strongbox'>;
+  opsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  contenderOpsPerSec: number;
+  ratio: number;
+  contenderP50Ms: number;
+  contenderP99Ms: number;
+  /** Half the range of the per-round rates relative to the median, Strongbox and contender. */
+  spread: number;
+  contenderSpread: number;
+  rounds: number;
+  roundTripsPerOp?: number;
+  contenderRoundTripsPerOp?: number;
+  attemptsPerSuccess?: number;
+  contenderAttemptsPerSuccess?: number;
+  /** `cas-hot`: successful increments missing from the final counter (must be 0 for Strongbox). */
+  lostUpdates?: number;
+  contenderLostUpdates?: number;
+}
+
+/** Flatten cells into records, one per non-Strongbox contender. */
+export function toRecords(cells: readonly CellResult[]): BenchRecord[] {
+  return cells.flatMap((cell) => {
+    const [strongbox, ...others] = cell.results;
+    if (strongbox?.kind !== 'strongbox') throw new Error('a cell must start with Strongbox');
+    return others.map(
+      (other): BenchRecord => ({
+        adapter: cell.adapter,
+        op: cell.op,
+        concurrency: cell.concurrency,
+        contender: other.kind as BenchRecord['contender'],
+        opsPerSec: round(strongbox.opsPerSec),
+        p50Ms: round(strongbox.p50Ms, 4),
+        p99Ms: round(strongbox.p99Ms, 4),
+        contenderOpsPerSec: round(other.opsPerSec),
+        ratio: round(strongbox.opsPerSec / other.opsPerSec, 3),
+        contenderP50Ms: round(other.p50Ms, 4),
+        contenderP99Ms: round(other.p99Ms, 4),
+        spread: round(strongbox.spread, 3),
+        contenderSpread: round(other.spread, 3),
+        rounds: strongbox.roundOpsPerSec.length,
+        ...optional('roundTripsPerOp', cell.roundTripsPerOp?.strongbox),
+        ...optional('contenderRoundTripsPerOp', cell.roundTripsPerOp?.[other.kind]),
+        ...optional('attemptsPerSuccess', strongbox.attemptsPerSuccess),
+        ...optional('contenderAttemptsPerSuccess', other.attemptsPerSuccess),
+        ...optional('lostUpdates', strongbox.lostUpdates),
+        ...optional('contenderLostUpdates', other.lostUpdates),
+      }),
+    );
+  });
+}
+
+function optional<K extends string>(
+  name: K,
+  value: number | undefined,
+): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [name]: round(value, 3) } as Record<K, number>);
+}
+
+function round(value: number, digits = 0): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}

@@ -1,0 +1,48 @@
+import { type AdapterName, type BenchConfig, CONCURRENCIES } from './config.js';
+import type { Contender } from './contender.js';
+import { log } from './format.js';
+import { measureCell } from './measure-cell.js';
+import type { CellResult } from './records.js';
+
+/** Seeded keys per `delete` measurement never exceed this (memory would otherwise need tens of millions). */
+const MAX_DELETE_KEYS = 2_000_000;
+
+/**
+ * Measure every configured op × concurrency of one adapter. Contenders lacking an op are left
+ * out of that cell. `delete` seeds keys from the fastest rate each contender showed so far.
+ */
+export async function runAdapterCells(
+  adapter: AdapterName,
+  contenders: readonly Contender[],
+  config: BenchConfig,
+): Promise<CellResult[]> {
+  const fastest = new Map<string, number>();
+  const cells: CellResult[] = [];
+  const warmupMs = config.warmupMs(adapter);
+  for (const op of config.ops) {
+    for (const concurrency of CONCURRENCIES) {
+      const durationMs = config.durationMs(adapter, concurrency);
+      const rateKey = (contender: Contender) => `${contender.kind}/${concurrency}`;
+      log(`${adapter} ${op} c${concurrency}`);
+      const results = await measureCell({
+        adapter,
+        op,
+        concurrency,
+        contenders: contenders.filter((contender) => contender.ops.has(op)),
+        rounds: config.rounds,
+        warmupMs,
+        durationMs,
+        capacity: (contender) => {
+          const rate = fastest.get(rateKey(contender)) ?? 50_000;
+          return Math.min(MAX_DELETE_KEYS, Math.ceil((rate * 2 * (warmupMs + durationMs)) / 1000));
+        },
+      });
+      for (const result of results) {
+        const key = `${result.kind}/${concurrency}`;
+        fastest.set(key, Math.max(fastest.get(key) ?? 0, ...result.roundOpsPerSec));
+      }
+      cells.push({ adapter, op, concurrency, results });
+    }
+  }
+  return cells;
+}

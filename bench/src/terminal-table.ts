@@ -1,0 +1,53 @@
+import { formatRate } from './format.js';
+import type { CellResult } from './records.js';
+
+/** The results as a fixed-width table: one line per cell and contender. */
+export function renderTable(cells: readonly CellResult[]): string {
+  const header = [
+    'adapter',
+    'op',
+    'c',
+    'contender',
+    'ops/s',
+    '±',
+    'p50 ms',
+    'p99 ms',
+    'RT/op',
+    'sb ratio',
+  ];
+  const rows: string[][] = [];
+  for (const cell of cells) {
+    const strongbox = cell.results[0];
+    for (const result of cell.results) {
+      const ratio =
+        result === strongbox || strongbox === undefined
+          ? ''
+          : `${(strongbox.opsPerSec / result.opsPerSec).toFixed(2)}x`;
+      const roundTrips = cell.roundTripsPerOp?.[result.kind];
+      rows.push([
+        cell.adapter,
+        cell.op,
+        String(cell.concurrency),
+        result.kind,
+        formatRate(result.opsPerSec),
+        `${(result.spread * 100).toFixed(0)}%`,
+        result.p50Ms.toFixed(3),
+        result.p99Ms.toFixed(3),
+        roundTrips === undefined ? '' : roundTrips.toFixed(2),
+        ratio,
+      ]);
+    }
+  }
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((text, column) =>
+        column < 4 ? text.padEnd(widths[column] ?? 0) : text.padStart(widths[column] ?? 0),
+      )
+      .join('  ');
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join(
+    '\n',
+  );
+}

@@ -4,7 +4,7 @@ import { describeValue } from './describe-value.js';
 import { now, sleep, sleepUntil } from './timing.js';
 
 /** The contract's allowance for clock granularity in the expiry bound. */
-export const CLOCK_SLACK_MS = 5;
+const CLOCK_SLACK_MS = 5;
 
 /** When a write was invoked and when it resolved, on the suite's stopwatch. */
 export interface WriteTimes {

@@ -6,7 +6,6 @@ export const KEYED_OPS = ['get', 'set', 'checkAndSet', 'checkAndDelete', 'delete
 /** Every operation of the contract except `close`. */
 export const ALL_OPS = [...KEYED_OPS, 'ping'] as const;
 
-export type KeyedOp = (typeof KEYED_OPS)[number];
 export type AnyOp = (typeof ALL_OPS)[number];
 
 /** One call with deliberately loose argument types, for invalid-input tests. */

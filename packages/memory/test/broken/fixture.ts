@@ -1,4 +1,5 @@
 import type { KVBackend } from '@strongbox/core';
+import type { ConformanceFaults } from '@strongbox/core/conformance';
 
 /** The memory adapter with exactly one defect, and the conformance tests that must catch it. */
 export interface BrokenFixture {
@@ -10,4 +11,6 @@ export interface BrokenFixture {
   breaks: readonly string[];
   /** A fresh broken backend. */
   create(): Promise<KVBackend>;
+  /** Given for fixtures that simulate a networked backend: adds the suite's fault tests. */
+  faults?: ConformanceFaults;
 }

@@ -4,6 +4,7 @@ import { clientClock } from './client-clock.js';
 import { closeNotIdempotent } from './close-not-idempotent.js';
 import { deadlineIgnored } from './deadline-ignored.js';
 import { deleteAlwaysTrue } from './delete-always-true.js';
+import { droppableConnections } from './droppable-connections.js';
 import { emptyReadAsAbsent } from './empty-read-as-absent.js';
 import { expiredMatchesCas } from './expired-matches-cas.js';
 import { expiredVisibleToGet } from './expired-visible-to-get.js';
@@ -21,12 +22,13 @@ import { sharedStore } from './shared-store.js';
 import { slowCalls } from './slow-calls.js';
 import { ttlInt32Overflow } from './ttl-int32-overflow.js';
 import { ttlZeroExpires } from './ttl-zero-expires.js';
+import { unclassifiedConnectionErrors } from './unclassified-connection-errors.js';
 import { writeBeforeValidation } from './write-before-validation.js';
 
 export type { BrokenFixture } from './fixture.js';
 export { nonAtomicCas } from './non-atomic-cas.js';
 
-/** Every fixture: the memory adapter with one defect each, plus one correct control. */
+/** Every fixture: the memory adapter with one defect each, plus correct controls. */
 export const FIXTURES: readonly BrokenFixture[] = [
   nonAtomicCas,
   casIgnoresTtl,
@@ -51,4 +53,6 @@ export const FIXTURES: readonly BrokenFixture[] = [
   getAfterClose,
   closeNotIdempotent,
   sharedStore,
+  droppableConnections,
+  unclassifiedConnectionErrors,
 ];

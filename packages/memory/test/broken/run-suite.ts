@@ -1,6 +1,7 @@
 import type { KVBackend } from '@strongbox/core';
 import {
   CONFORMANCE_TEST_TIMEOUT_MS,
+  type ConformanceFaults,
   describeConformance,
   EXCLUSIVE_RULE_IDS,
 } from '@strongbox/core/conformance';
@@ -19,12 +20,23 @@ export interface TestResult {
   error?: unknown;
 }
 
+/** What to run the suite against. */
+export interface SuiteTarget {
+  name: string;
+  create: () => Promise<KVBackend>;
+  faults?: ConformanceFaults;
+}
+
 /** The suite's tests against `create`, collected by a runner that only records them. */
-export function collectSuite(create: () => Promise<KVBackend>): SuiteTest[] {
+export function collectSuite(
+  create: () => Promise<KVBackend>,
+  faults?: ConformanceFaults,
+): SuiteTest[] {
   const tests: SuiteTest[] = [];
   describeConformance({
     name: 'collected',
     create,
+    ...(faults === undefined ? {} : { faults }),
     runner: {
       describe: (_name, register) => register(),
       it: (name, run) => tests.push({ ruleId: ruleIdOf(name), name, run }),
@@ -78,9 +90,12 @@ function runBounded(test: SuiteTest): Promise<void> {
  * backends side by side, then the tests that replace process-wide state run alone.
  */
 export async function runSuites(
-  creators: ReadonlyMap<string, () => Promise<KVBackend>>,
+  targets: readonly SuiteTarget[],
 ): Promise<Map<string, TestResult[]>> {
-  const suites = [...creators].map(([name, create]) => ({ name, tests: collectSuite(create) }));
+  const suites = targets.map(({ name, create, faults }) => ({
+    name,
+    tests: collectSuite(create, faults),
+  }));
   const shared = await Promise.all(
     suites.map(({ tests }) => runInOrder(tests.filter((t) => !runsAlone(t)))),
   );

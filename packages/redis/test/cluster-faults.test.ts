@@ -1,13 +1,21 @@
-import { isKVError, type KVError } from '@strongbox/core';
+import { FAILURE_CODE_BY_OP, isKVError, type KVError } from '@strongbox/core';
 import {
   startRedisCluster,
   type ThrowawayRedisClusterService,
   waitUntil,
 } from '@strongbox/test-services';
+import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisBackend } from '../src/index.js';
 import { closeAfterTest, uniqueName } from './helpers/backends.js';
 import { dropConnections } from './helpers/connections.js';
+import {
+  EVERY_OPERATION,
+  type OperationName,
+  sleep,
+  timedRejection,
+  WRITES,
+} from './helpers/faults.js';
 
 /** Keys spread over the slots of all three masters. */
 const KEYS = Array.from({ length: 30 }, (_, i) => `key-${i}`);
@@ -83,6 +91,40 @@ describe('faults on a throwaway Redis Cluster', () => {
       expect(['v1', 'v2', null]).toContain(value);
       expect(await kv.checkAndSet(key, value, 'v3')).toBe(true);
     }
+  });
+
+  it('a node connection lost with commands in flight: they reject at once, never re-sent', async () => {
+    const kv = await clusterBackend();
+    const client = kv.client as Cluster;
+    const slot = Number(await client.cluster('KEYSLOT', `${kv.keyPrefix}k`));
+    const [host, port] = (client.slots[slot]?.[0] ?? '').split(':');
+    const owner = client.nodes('master').find((node) => String(node.options.port) === port);
+    const controls = cluster.controls.find((node) => String(node.port) === port);
+    if (owner === undefined || controls === undefined) throw new Error(`no node ${host}:${port}`);
+
+    await controls.pause();
+    const inFlight = Object.entries(EVERY_OPERATION)
+      .filter(([op]) => op !== 'ping')
+      .map(async ([op, run]) => ({ op, ...(await timedRejection(() => run(kv))) }));
+    await sleep(50);
+    (owner as unknown as { stream: { destroy(): void } }).stream.destroy();
+    const results = await Promise.all(inFlight);
+    await controls.resume();
+    for (const { op, error } of results) {
+      expect(error.code, error.message).toBe(FAILURE_CODE_BY_OP[op as OperationName]);
+      expect(error.unhealthy).toBe(true);
+      expect(error.indeterminate).toBe(WRITES.has(op));
+    }
+    await waitUntil(
+      'the backend to recover',
+      () =>
+        kv.get('k').then(
+          () => true,
+          () => false,
+        ),
+      10_000,
+      100,
+    );
   });
 
   it("dropConnections cuts only that backend's node connections, and it recovers", async () => {

@@ -1,4 +1,4 @@
-import { isIndeterminate, isKVError, type KVError } from '@strongbox/core';
+import { FAILURE_CODE_BY_OP, isIndeterminate, isKVError, type KVError } from '@strongbox/core';
 import { startRedis, type ThrowawayRedisService, waitUntil } from '@strongbox/test-services';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisBackend, type RedisBackend, type RedisBackendOptions } from '../src/index.js';
@@ -184,6 +184,26 @@ describe('faults on a throwaway Redis', () => {
     expect(perCall.elapsed).toBeLessThan(operationTimeout);
     await waitForRecovery(kv);
     expect(await kv.checkAndSet('thawed', null, 'v')).toBe(true);
+  });
+
+  it('a connection lost with commands in flight: they reject at once (not TIMEOUT), unhealthy, writes indeterminate', async () => {
+    const kv = await backend();
+    await kv.ping();
+    await server.controls.pause(); // the commands below are sent and stay unanswered
+    const inFlight = Object.entries(EVERY_OPERATION).map(async ([op, run]) => ({
+      op,
+      ...(await timedRejection(() => run(kv))),
+    }));
+    await sleep(50);
+    (kv.client as unknown as { stream: { destroy(): void } }).stream.destroy(); // the network drops
+    const results = await Promise.all(inFlight);
+    await server.controls.resume();
+    for (const { op, error } of results) {
+      expect(error.code, error.message).toBe(FAILURE_CODE_BY_OP[op as OperationName]);
+      expect(error.unhealthy).toBe(true);
+      expect(error.indeterminate).toBe(WRITES.has(op));
+    }
+    await waitForRecovery(kv);
   });
 
   it('SCRIPT FLUSH: checkAndSet and checkAndDelete reload their scripts and still work', async () => {

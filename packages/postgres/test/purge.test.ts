@@ -96,6 +96,7 @@ describe('postgres purge', () => {
       expect(isKVError(errors[0], 'PURGE_FAILED')).toBe(true);
       expect(errors[0]?.op).toBe('purge');
       expect(errors[0]?.unhealthy).toBe(false);
+      expect(errors[0]?.indeterminate).toBe(false); // the server rejected the statement: nothing applied
 
       await purging.close();
       const reported = errors.length;

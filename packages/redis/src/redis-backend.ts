@@ -50,7 +50,9 @@ export class RedisBackend extends KVBackendBase {
 
   /**
    * Connect the client if it has not connected yet, then ping. On failure whatever the backend
-   * owns is closed before the error is thrown. Internal: use `createRedisBackend`.
+   * owns is closed before the error is thrown. Use `createRedisBackend`, which validates options.
+   *
+   * @internal
    */
   static async open(init: RedisBackendInit): Promise<RedisBackend> {
     const backend = new RedisBackend(init);

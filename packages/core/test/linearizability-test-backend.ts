@@ -12,6 +12,8 @@ export interface TestBackendOptions {
   latency: 'immediate' | 'network';
   /** The broken CAS: read, yield, then write, so a concurrent write can slip in between. */
   nonAtomicCas?: boolean;
+  /** The broken error handling: a call cut by `dropConnections` is reported as surely not applied. */
+  dropsLookDefinite?: boolean;
   /** Seeds the leg lengths and whether a dropped request still reaches the "server". */
   seed?: number;
 }
@@ -79,6 +81,10 @@ export class LinearizabilityTestBackend extends KVBackendBase {
   }
 
   protected async doClose() {}
+
+  protected override mayHaveBeenApplied(): boolean {
+    return !this.#options.dropsLookDefinite;
+  }
 
   #matches(key: string, expected: string | null): boolean {
     return (this.#store.get(key) ?? null) === expected;

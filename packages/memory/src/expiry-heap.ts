@@ -5,7 +5,7 @@ export const NOT_INDEXED = -1;
 export interface HeapNode {
   /** When the node expires (ms on the backend's clock); `Infinity` means never. */
   expiresAt: number;
-  /** The node's position in its heap, or {@link NOT_INDEXED}. */
+  /** The node's position in its heap, or `NOT_INDEXED`. */
   heapIndex: number;
 }
 

@@ -97,7 +97,7 @@ export class RedisBackend extends KVBackendBase {
     return (await this.client.del(this.#key(key))) === 1;
   }
 
-  /** PING; on a Cluster, see {@link pingCluster}. */
+  /** PING; on a Cluster, see `pingCluster`. */
   protected async doPing(): Promise<void> {
     if (this.client.isCluster) await pingCluster(this.client as Cluster);
     else await this.client.ping();

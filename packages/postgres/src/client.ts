@@ -2,6 +2,9 @@ import { KVError } from '@strongbox/core';
 import postgres from 'postgres';
 import type { OwnedClientSettings, PostgresClient, PostgresSettings } from './options.js';
 
+/** Statements in flight per connection: the running one and one pipelined behind it. */
+export const STATEMENTS_PER_CONNECTION = 2;
+
 /** The adapter's client, and whether the adapter must end it on close. */
 export interface OpenedClient {
   sql: PostgresClient;
@@ -29,9 +32,10 @@ export function openClient(settings: PostgresSettings): OpenedClient {
 
 /**
  * porsager options for the adapter's own client.
- * - The adapter admits at most `max` calls at once (see `in-flight-limit.ts`) and turns
- *   pipelining off (`max_pipeline: 0`), so the driver's internal queues stay empty; they
- *   slow down as they grow under sustained overload.
+ * - At most two statements in flight per connection (`max_pipeline: 1`: one running, one
+ *   sent behind it), and the adapter admits no more calls than that at once (see
+ *   `in-flight-limit.ts`), so the driver's internal queues stay empty: they slow down as
+ *   they grow under sustained overload.
  * - A bounded `connect_timeout` and a short reconnect backoff (at most 1 s instead of 20 s)
  *   make calls fail fast while the server is down and recover soon after it returns.
  * - No array-type lookup on connect (nothing here uses arrays), notices are not printed.
@@ -44,7 +48,7 @@ export function driverOptions(
     prepare: client.prepare,
     connect_timeout: client.connectTimeout / 1000,
     idle_timeout: client.idleTimeout === 0 ? undefined : client.idleTimeout / 1000,
-    max_pipeline: 0,
+    max_pipeline: STATEMENTS_PER_CONNECTION - 1,
     backoff: reconnectDelay,
     fetch_types: false,
     onnotice: () => undefined,

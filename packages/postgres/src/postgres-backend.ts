@@ -7,6 +7,7 @@ import {
   type OperationOptions,
   raceInterruptions,
 } from '@strongbox/core';
+import { STATEMENTS_PER_CONNECTION } from './client.js';
 import { mayHaveBeenApplied } from './driver-errors.js';
 import type { TableNames } from './identifiers.js';
 import { type Admission, InFlightLimit } from './in-flight-limit.js';
@@ -69,7 +70,7 @@ export class PostgresBackend extends KVBackendBase {
     this.sql = init.sql;
     this.table = init.names.table;
     this.#statements = statementsFor(init.names);
-    this.#limit = new InFlightLimit(init.sql.options.max);
+    this.#limit = new InFlightLimit(init.sql.options.max * STATEMENTS_PER_CONNECTION);
     // The client's own `prepare: false` still wins (porsager checks both).
     this.#queryOptions = { prepare: true };
     const { source } = init.settings;
@@ -169,15 +170,16 @@ export class PostgresBackend extends KVBackendBase {
 
   /**
    * The caller gave up on `work`: a statement still waiting for a slot leaves the queue and
-   * is never sent; one already sent is cancelled on the server (a row-lock wait or a long
-   * purge stops holding its connection). Like any PostgreSQL cancel request, it
-   * can in rare timing hit the next statement on that connection, which then fails with
-   * SQLSTATE 57014 (not applied, reported indeterminate).
+   * is never sent; one the server is running is cancelled (a row-lock wait or a long purge
+   * stops holding its connection). Like any PostgreSQL cancel request, it can in rare timing
+   * hit the next statement on that connection, which then fails with SQLSTATE 57014 (not
+   * applied, reported determinate). A statement sent but queued behind another one is left
+   * to run: porsager mismatches results when such a statement is cancelled.
    */
   protected override onInterrupted(work: Promise<unknown>): void {
     const call = this.#calls.get(work);
     if (call === undefined || call.admission.withdraw(WITHDRAWN)) return;
-    if (call.query !== undefined && wasSent(call.query)) call.query.cancel();
+    if (call.query !== undefined && isRunning(call.query)) call.query.cancel();
   }
 
   /** The contract's checks for purgeExpired, in its order: CLOSED, invalid arguments, ABORTED. */
@@ -211,12 +213,13 @@ export class PostgresBackend extends KVBackendBase {
 }
 
 /**
- * Whether porsager has written `query` to a connection (it sets the internal `state` then).
- * A query not yet sent is left alone: cancelling it while its connection is still opening
- * strands that connection in porsager's pool.
+ * Whether `query` is the one its connection's server process is running now (porsager's
+ * internal `active` flag). Cancelling any other is unsafe: one not yet sent may be what its
+ * connection opens with (porsager then strands that connection), and one pipelined behind
+ * another makes porsager hand its result to the next query.
  */
-function wasSent(query: object): boolean {
-  return Boolean((query as { state?: unknown }).state);
+function isRunning(query: object): boolean {
+  return (query as { active?: unknown }).active === true;
 }
 
 /** Rejection of a call withdrawn from the queue; nobody sees it (its caller already left). */

@@ -1,16 +1,14 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type AdapterExtras, type AdapterSetup, setUpAdapter } from './adapters.js';
 import { type AdapterName, type BenchConfig, parseConfig } from './config.js';
 import { describeEnvironment } from './environment.js';
 import { log } from './format.js';
 import { type CellResult, toRecords } from './records.js';
+import { checkTargets } from './report/targets.js';
+import { writeResults } from './report/write-results.js';
 import { countRoundTrips } from './round-trips/count-round-trips.js';
 import { runAdapterCells } from './run-adapter.js';
-import { renderTable } from './terminal-table.js';
-
-const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+import type { RunContext } from './run-context.js';
+import { renderTable, renderTargets } from './terminal-table.js';
 
 async function main(): Promise<void> {
   const config = parseConfig(process.argv.slice(2));
@@ -30,15 +28,39 @@ async function main(): Promise<void> {
     }
   }
   const records = toRecords(cells);
-  const resultsDir = join(BENCH_DIR, 'results');
-  await mkdir(resultsDir, { recursive: true });
-  await writeFile(join(resultsDir, 'latest.json'), `${JSON.stringify(records, null, 2)}\n`);
-  await writeFile(
-    join(resultsDir, 'latest-context.json'),
-    `${JSON.stringify({ startedAt, mode: config.quick ? 'quick' : 'full', environment, serverSettings, extras }, null, 2)}\n`,
+  const context: RunContext = {
+    startedAt: startedAt.toISOString(),
+    durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    mode: config.quick ? 'quick' : 'full',
+    method: methodOf(config),
+    environment,
+    serverSettings,
+    extras,
+  };
+  await writeResults(records, context);
+  process.stdout.write(
+    `${renderTable(cells)}\n\n${renderTargets(checkTargets(records, context))}\n`,
   );
-  process.stdout.write(`${renderTable(cells)}\n`);
-  log(`done in ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s`);
+  log(`done in ${context.durationS} s; wrote bench/results/latest.json and docs/benchmarks.md`);
+}
+
+function methodOf(config: BenchConfig): RunContext['method'] {
+  const warmupMs: RunContext['method']['warmupMs'] = {};
+  const durationMs: RunContext['method']['durationMs'] = {};
+  for (const adapter of config.adapters) {
+    warmupMs[adapter] = config.warmupMs(adapter);
+    durationMs[adapter] = {
+      c1: config.durationMs(adapter, 1),
+      c64: config.durationMs(adapter, 64),
+    };
+  }
+  return {
+    rounds: config.rounds,
+    warmupMs,
+    durationMs,
+    sustainedMs: config.sustainedMs,
+    roundTripMs: config.roundTripMs,
+  };
 }
 
 /** The adapter's cells, then (networked adapters) the round trips of every op and contender. */

@@ -26,7 +26,8 @@ export interface BenchRecord {
   p50Ms: number;
   p99Ms: number;
   contenderOpsPerSec: number;
-  ratio: number;
+  /** null when the contender finished nothing in the window (only seen on an overloaded machine). */
+  ratio: number | null;
   contenderP50Ms: number;
   contenderP99Ms: number;
   /** Half the range of the per-round rates relative to the median, Strongbox and contender. */
@@ -57,7 +58,7 @@ export function toRecords(cells: readonly CellResult[]): BenchRecord[] {
         p50Ms: round(strongbox.p50Ms, 4),
         p99Ms: round(strongbox.p99Ms, 4),
         contenderOpsPerSec: round(other.opsPerSec),
-        ratio: round(strongbox.opsPerSec / other.opsPerSec, 3),
+        ratio: other.opsPerSec > 0 ? round(strongbox.opsPerSec / other.opsPerSec, 3) : null,
         contenderP50Ms: round(other.p50Ms, 4),
         contenderP99Ms: round(other.p99Ms, 4),
         spread: round(strongbox.spread, 3),

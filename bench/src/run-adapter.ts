@@ -4,8 +4,8 @@ import { log } from './format.js';
 import { measureCell } from './measure-cell.js';
 import type { CellResult } from './records.js';
 
-/** Seeded keys per `delete` measurement never exceed this (memory would otherwise need tens of millions). */
-const MAX_DELETE_KEYS = 2_000_000;
+/** Seeded keys per `delete` measurement: the fastest rate seen so far, with this much headroom. */
+const DELETE_HEADROOM = 1.3;
 
 /**
  * Measure every configured op × concurrency of one adapter. Contenders lacking an op are left
@@ -34,7 +34,8 @@ export async function runAdapterCells(
         durationMs,
         capacity: (contender) => {
           const rate = fastest.get(rateKey(contender)) ?? 50_000;
-          return Math.min(MAX_DELETE_KEYS, Math.ceil((rate * 2 * (warmupMs + durationMs)) / 1000));
+          const wanted = Math.ceil((rate * DELETE_HEADROOM * (warmupMs + durationMs)) / 1000);
+          return Math.min(config.maxDeleteKeys, wanted);
         },
       });
       for (const result of results) {

@@ -1,5 +1,6 @@
 import { formatRate } from './format.js';
 import type { CellResult } from './records.js';
+import type { TargetCheck } from './report/targets.js';
 
 /** The results as a fixed-width table: one line per cell and contender. */
 export function renderTable(cells: readonly CellResult[]): string {
@@ -31,8 +32,8 @@ export function renderTable(cells: readonly CellResult[]): string {
         result.kind,
         formatRate(result.opsPerSec),
         `${(result.spread * 100).toFixed(0)}%`,
-        result.p50Ms.toFixed(3),
-        result.p99Ms.toFixed(3),
+        fixed(result.p50Ms),
+        fixed(result.p99Ms),
         roundTrips === undefined ? '' : roundTrips.toFixed(2),
         ratio,
       ]);
@@ -50,4 +51,16 @@ export function renderTable(cells: readonly CellResult[]): string {
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join(
     '\n',
   );
+}
+
+function fixed(ms: number): string {
+  return Number.isFinite(ms) ? ms.toFixed(3) : '-';
+}
+
+/** The targets, one line each. */
+export function renderTargets(checks: readonly TargetCheck[]): string {
+  const mark = { met: 'MET   ', missed: 'MISSED', 'not measured': '  -   ' };
+  return checks
+    .map((check) => `${mark[check.status]}  ${check.target}: ${check.detail}`)
+    .join('\n');
 }

@@ -1,16 +1,17 @@
 import { Cluster, type Redis } from 'ioredis';
 import { inChunks } from './chunks.js';
+import { clusterSlot } from './cluster-slot.js';
 import { connectIoredis, type RedisDeployment } from './redis-deployment.js';
 
-/** Commands in flight at once while seeding; auto-pipelining packs them into few writes. */
-const IN_FLIGHT = 20_000;
+/** Multi-key commands in flight at once while seeding. */
+const IN_FLIGHT_COMMANDS = 200;
 /** Keys per MSET / UNLINK on a single server. */
 const KEYS_PER_COMMAND = 1_000;
 
 /**
- * Writes and removes raw Redis keys in bulk for seeding, outside any measurement: multi-key
- * commands on a single server; on a Cluster, where keys of one command must share a slot,
- * one command per key through an auto-pipelined client that groups them by node.
+ * Writes and removes raw Redis keys in bulk for seeding, outside any measurement, with
+ * multi-key commands (MSET, UNLINK). On a Cluster the keys of one command must share a hash
+ * slot, so keys are grouped by slot and the auto-pipelined client packs the commands by node.
  */
 export class RedisBulk {
   readonly #client: Redis | Cluster;
@@ -28,25 +29,34 @@ export class RedisBulk {
   }
 
   set(keys: readonly string[], value: string): Promise<void> {
-    const client = this.#client;
-    if (client instanceof Cluster) {
-      return inChunks(keys, IN_FLIGHT, (chunk) =>
-        Promise.all(chunk.map((key) => client.set(key, value))),
-      );
-    }
-    return inChunks(keys, KEYS_PER_COMMAND, (chunk) =>
-      client.mset(chunk.flatMap((key) => [key, value])),
-    );
+    return this.#inGroups(keys, (group) => this.#client.mset(group.flatMap((key) => [key, value])));
   }
 
   unlink(keys: readonly string[]): Promise<void> {
-    const client = this.#client;
-    if (client instanceof Cluster) {
-      return inChunks(keys, IN_FLIGHT, (chunk) =>
-        Promise.all(chunk.map((key) => client.unlink(key))),
-      );
+    return this.#inGroups(keys, (group) => this.#client.unlink(...group));
+  }
+
+  /** Run `command` on groups of keys that one multi-key command may take, many at a time. */
+  async #inGroups(
+    keys: readonly string[],
+    command: (group: string[]) => Promise<unknown>,
+  ): Promise<void> {
+    const groups: string[][] = [];
+    if (this.#client instanceof Cluster) {
+      const bySlot = new Map<number, string[]>();
+      for (const key of keys) {
+        const slot = clusterSlot(key);
+        const group = bySlot.get(slot);
+        if (group === undefined) bySlot.set(slot, [key]);
+        else group.push(key);
+      }
+      groups.push(...bySlot.values());
+    } else {
+      for (let start = 0; start < keys.length; start += KEYS_PER_COMMAND) {
+        groups.push(keys.slice(start, start + KEYS_PER_COMMAND));
+      }
     }
-    return inChunks(keys, KEYS_PER_COMMAND, (chunk) => client.unlink(...chunk));
+    await inChunks(groups, IN_FLIGHT_COMMANDS, (chunk) => Promise.all(chunk.map(command)));
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,21 @@
+import type { AdapterExtras } from './adapters.js';
+import type { AdapterName } from './config.js';
+import type { Environment } from './environment.js';
+
+/** Everything about a run besides its records: `bench/results/latest-context.json`. */
+export interface RunContext {
+  startedAt: string;
+  durationS: number;
+  mode: 'quick' | 'full';
+  /** How long each measurement ran, for the docs' method section. */
+  method: {
+    rounds: number;
+    warmupMs: Partial<Record<AdapterName, number>>;
+    durationMs: Partial<Record<AdapterName, { c1: number; c64: number }>>;
+    sustainedMs: number;
+    roundTripMs: number;
+  };
+  environment: Environment;
+  serverSettings: Partial<Record<AdapterName, Record<string, string>>>;
+  extras: Partial<Record<AdapterName, AdapterExtras>>;
+}

@@ -46,15 +46,11 @@ for (const [name, { backend: options, faults, verdict }] of Object.entries(CASES
     operations: OPERATIONS,
     faults: { count: faults, inject: () => backend.dropConnections() },
   });
+  const check = () => {
+    const result = checkLinearizability(history);
+    if (result.verdict !== verdict) throw new Error(`expected ${verdict}, got ${result.verdict}`);
+  };
   describe(`${name}: ${describeRun(SEED, stats)}`, () => {
-    bench(
-      `check ${OPERATIONS} ops`,
-      () => {
-        const result = checkLinearizability(history);
-        if (result.verdict !== verdict)
-          throw new Error(`expected ${verdict}, got ${result.verdict}`);
-      },
-      { iterations: 10, time: 0, warmupIterations: 2 },
-    );
+    bench(`check ${OPERATIONS} ops`, check, { iterations: 10, time: 0, warmupIterations: 2 });
   });
 }

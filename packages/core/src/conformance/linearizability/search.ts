@@ -172,17 +172,25 @@ class EventList {
 }
 
 /**
- * The (set of linearized ops, state) pairs the search has reached, as a bitset per pair
- * bucketed by an incrementally maintained hash of the set (random 32-bit word per op, XORed).
+ * The (set of linearized ops, state) pairs the search has reached: the current set as a
+ * bitset with an incrementally maintained hash (a random 32-bit word per op, XORed), and each
+ * reached pair as a copy of the bitset in one growing pool, bucketed by that hash. The pool
+ * keeps the garbage collector out of the hot loop.
  */
 class VisitedSet {
   readonly #bits: Uint32Array;
   readonly #salt: Uint32Array;
-  readonly #buckets = new Map<number, { bits: Uint32Array; state: ModelState }[]>();
+  readonly #words: number;
+  /** Bucket of entry numbers per hash; a lone entry is stored unwrapped. */
+  readonly #buckets = new Map<number, number | number[]>();
+  readonly #states: ModelState[] = [];
+  #pool: Uint32Array;
   #hash = 0;
 
   constructor(size: number) {
-    this.#bits = new Uint32Array(Math.ceil(size / 32));
+    this.#words = Math.max(1, Math.ceil(size / 32));
+    this.#bits = new Uint32Array(this.#words);
+    this.#pool = new Uint32Array(this.#words * 64);
     this.#salt = new Uint32Array(size);
     let seed = 0x9e3779b9;
     for (let i = 0; i < size; i++) {
@@ -196,14 +204,17 @@ class VisitedSet {
     this.#toggle(index);
     const bucket = this.#buckets.get(this.#hash);
     if (bucket === undefined) {
-      this.#buckets.set(this.#hash, [{ bits: this.#bits.slice(), state }]);
+      this.#buckets.set(this.#hash, this.#remember(state));
       return true;
     }
-    if (bucket.some((entry) => entry.state === state && sameBits(entry.bits, this.#bits))) {
+    const entries = typeof bucket === 'number' ? [bucket] : bucket;
+    if (entries.some((entry) => this.#states[entry] === state && this.#sameBits(entry))) {
       this.#toggle(index);
       return false;
     }
-    bucket.push({ bits: this.#bits.slice(), state });
+    const entry = this.#remember(state);
+    if (typeof bucket === 'number') this.#buckets.set(this.#hash, [bucket, entry]);
+    else bucket.push(entry);
     return true;
   }
 
@@ -217,9 +228,26 @@ class VisitedSet {
     this.#bits[word] = (this.#bits[word] as number) ^ (1 << (index & 31));
     this.#hash = (this.#hash ^ (this.#salt[index] as number)) >>> 0;
   }
-}
 
-function sameBits(a: Uint32Array, b: Uint32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  /** Copy the current bitset into the pool as a new entry with `state`; returns its number. */
+  #remember(state: ModelState): number {
+    const entry = this.#states.length;
+    const offset = entry * this.#words;
+    if (offset + this.#words > this.#pool.length) {
+      const grown = new Uint32Array(this.#pool.length * 2);
+      grown.set(this.#pool);
+      this.#pool = grown;
+    }
+    this.#pool.set(this.#bits, offset);
+    this.#states.push(state);
+    return entry;
+  }
+
+  #sameBits(entry: number): boolean {
+    const offset = entry * this.#words;
+    for (let i = 0; i < this.#words; i++) {
+      if (this.#pool[offset + i] !== this.#bits[i]) return false;
+    }
+    return true;
+  }
 }

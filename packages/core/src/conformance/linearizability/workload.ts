@@ -42,7 +42,7 @@ export interface WorkloadStats {
 const BACKOFF_MS = 5;
 const MAX_BACKOFF_MS = 100;
 /** Ops between two chances for timers and I/O to run (see {@link Breather}). */
-const BREATHE_EVERY = 64;
+const BREATHE_EVERY = 32;
 
 /**
  * Run a seeded randomized workload on `backend` and record it: `clients` concurrent clients

@@ -24,9 +24,6 @@ export async function checkWorkload(
   const seed = workloadSeed();
   const { history, stats } = await runWorkload(backend, {
     seed,
-    clients: REQUIRED.clients,
-    keys: REQUIRED.keys,
-    operations: REQUIRED.operations,
     ...(faults === undefined ? {} : { faults }),
   });
   const about = `\n${describeRun(seed, stats)}`;

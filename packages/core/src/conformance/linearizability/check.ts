@@ -78,8 +78,8 @@ export function checkLinearizability(
     const verdict = searchLinearization(ops.map(asObserved), deadline);
     if (verdict === 'timeout') {
       const message =
-        `Inconclusive: checking key ${JSON.stringify(key)} (${ops.length} ops) did not finish ` +
-        `within its ${budget} ms budget. This is not a pass: reduce concurrency or op count.`;
+        `checking key ${JSON.stringify(key)} (${ops.length} ops) did not finish within the ` +
+        `${budget} ms budget. This is not a pass: reduce concurrency or the number of ops.`;
       return { verdict: 'inconclusive', key, message, elapsedMs: elapsed() };
     }
     if (verdict === 'violation') {

@@ -4,6 +4,7 @@ import type { HistoryOp } from './history.js';
 import { measureOverlap, type OverlapStats } from './overlap.js';
 import { createPrng, type Prng } from './prng.js';
 import { HistoryRecorder, type RecordingClient } from './recorder.js';
+import { WORKLOAD_REQUIREMENTS } from './requirements.js';
 
 /** What {@link runWorkload} runs. */
 export interface WorkloadOptions {
@@ -27,14 +28,19 @@ export interface WorkloadRun {
 
 /** Counts and measures of a run. */
 export interface WorkloadStats {
+  /** Operations invoked. */
   readonly operations: number;
+  /** Rejected with `indeterminate`: may or may not have taken effect. */
   readonly indeterminate: number;
   /** Rejected without `indeterminate`: took no effect. */
   readonly failed: number;
+  /** checkAndSet calls invoked. */
   readonly casAttempts: number;
   /** Fraction of resolved checkAndSet calls that resolved true. */
   readonly casSuccessRate: number;
+  /** How much operations on the same key overlapped in time. */
   readonly overlap: OverlapStats;
+  /** Times the fault hook was called. */
   readonly faultsInjected: number;
 }
 
@@ -54,9 +60,10 @@ export async function runWorkload(
   backend: KVBackend,
   options: WorkloadOptions,
 ): Promise<WorkloadRun> {
-  const clients = options.clients ?? 16;
-  const keys = Array.from({ length: options.keys ?? 3 }, (_, i) => `linearizability:${i}`);
-  const total = options.operations ?? 2000;
+  const clients = options.clients ?? WORKLOAD_REQUIREMENTS.clients;
+  const keyCount = options.keys ?? WORKLOAD_REQUIREMENTS.keys;
+  const keys = Array.from({ length: keyCount }, (_, i) => `linearizability:${i}`);
+  const total = options.operations ?? WORKLOAD_REQUIREMENTS.operations;
   const recorder = new HistoryRecorder();
   const faultAt = faultSchedule(total, options.faults?.count ?? 0);
   const faults: Promise<void>[] = [];
@@ -148,7 +155,8 @@ type OpKind = 'get' | 'checkAndSet' | 'set' | 'checkAndDelete' | 'delete';
 
 /**
  * A read first when nothing was seen; right after a read, a conditional write from it;
- * otherwise a mix weighted towards conditional writes.
+ * otherwise mostly a read (which starts a read-modify-write cycle), else a checkAndSet from
+ * what was last seen, a blind set, a checkAndDelete or a delete.
  */
 function chooseOp(last: string | null | undefined, justRead: boolean, prng: Prng): OpKind {
   if (last === undefined) return 'get';

@@ -26,7 +26,9 @@ function documentedRuleIds(contract: string): string[] {
   const rows = section.split('\n').filter((line) => line.startsWith('| ') && line.includes('`'));
   return rows.flatMap((row) => {
     const testsCell = row.split(' | ').at(-1) ?? '';
-    return [...testsCell.matchAll(/`([a-z0-9-]+(?:\.[a-z0-9-]+)+)`/g)].map((match) => match[1] as string);
+    return [...testsCell.matchAll(/`([a-z0-9-]+(?:\.[a-z0-9-]+)+)`/g)].map(
+      (match) => match[1] as string,
+    );
   });
 }
 

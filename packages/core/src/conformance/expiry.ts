@@ -3,7 +3,11 @@ import type { KVBackend } from '../backend.js';
 import { describeValue } from './describe-value.js';
 import { now, sleep, sleepUntil } from './timing.js';
 
-/** The contract's allowance for clock granularity in the expiry bound. */
+/**
+ * The contract's allowance for clock granularity, applied to both ends of the expiry bound: a
+ * millisecond clock (Redis, `Date.now()`) may put a key's expiry up to 1 ms before the real
+ * invocation time plus its TTL.
+ */
 const CLOCK_SLACK_MS = 5;
 
 /** When a write was invoked and when it resolved, on the suite's stopwatch. */
@@ -33,8 +37,8 @@ export function probeOf(backend: KVBackend, key: string, value: string, what: st
 
 /**
  * Check the contract's expiry bound for keys written with `ttl` between `times.invokedAt` and
- * `times.resolvedAt`: every read that completes before `invokedAt + ttl` sees the probe's
- * value, and a read that starts after `resolvedAt + ttl + 5 ms` sees null. Resolves to the
+ * `times.resolvedAt`: every read that completes before `invokedAt + ttl - 5 ms` sees the
+ * probe's value, and a read that starts after `resolvedAt + ttl + 5 ms` sees null. Resolves to the
  * fewest reads any probe completed inside the live window: 0 means this machine was too slow
  * to check presence at all.
  */
@@ -44,7 +48,7 @@ export async function checkExpiryBound(
   ttl: number,
   what: string,
 ): Promise<number> {
-  const liveUntil = times.invokedAt + ttl;
+  const liveUntil = certainlyLiveUntil(times, ttl);
   const liveReads = probes.map(() => 0);
   for (let pastLive = false; !pastLive; await sleep(Math.min(20, ttl / 4))) {
     for (const [i, probe] of probes.entries()) {
@@ -99,6 +103,11 @@ export async function withGrowingTtl(
   assert.fail(
     `inconclusive: even with a ${initialTtl * 2 ** (TTL_ATTEMPTS - 1)} ms ttl no read completed before the key's expiry; the machine is too loaded`,
   );
+}
+
+/** Until when a key written with `ttl` at `times` is certainly live. */
+export function certainlyLiveUntil(times: WriteTimes, ttl: number): number {
+  return times.invokedAt + ttl - CLOCK_SLACK_MS;
 }
 
 /** Wait until a key written with `ttl` at `times` would certainly have expired. */

@@ -2,19 +2,20 @@ import type { KVBackend, KVOperation, OperationOptions } from '@strongbox/core';
 import { MemoryBackend } from '../../src/index.js';
 import type { BrokenFixture } from './fixture.js';
 
-/** How long a dropped "connection" stays down before the backend reconnects by itself. */
-const DOWN_MS = 50;
+/** Calls that fail after the connections were cut, before the backend has reconnected by itself. */
+const FAILED_CALLS_PER_DROP = 8;
 
 /**
- * A memory backend posing as a networked one: `dropConnections()` makes every call fail, as a
- * driver whose connections were cut would, until it has reconnected {@link DOWN_MS} later.
+ * A memory backend posing as a networked one: after `dropConnections()` the next calls fail, as
+ * they would on a driver whose connections were cut, until it has reconnected. Counting calls
+ * rather than time keeps the fixture deterministic on a loaded machine.
  */
 export class DroppableConnectionsBackend extends MemoryBackend {
-  #downUntil = Number.NEGATIVE_INFINITY;
+  #callsToFail = 0;
 
   /** Cut the connections; they come back by themselves. */
   dropConnections(): void {
-    this.#downUntil = performance.now() + DOWN_MS;
+    this.#callsToFail = FAILED_CALLS_PER_DROP;
   }
 
   /** The error the driver throws while its connections are down. */
@@ -28,9 +29,9 @@ export class DroppableConnectionsBackend extends MemoryBackend {
     options: OperationOptions | undefined,
     work: () => Promise<T>,
   ): Promise<T> {
-    const connected = () =>
-      performance.now() < this.#downUntil ? Promise.reject(this.connectionError()) : work();
-    return super.run(op, key, options, connected);
+    if (this.#callsToFail === 0) return super.run(op, key, options, work);
+    this.#callsToFail--;
+    return super.run(op, key, options, () => Promise.reject(this.connectionError()));
   }
 }
 
@@ -43,7 +44,7 @@ export const droppableFaults = {
 /** The control for the fault tests: dropped connections fail calls as unhealthy, then recover. */
 export const droppableConnections: BrokenFixture = {
   name: 'droppable-connections',
-  defect: 'none (control): dropped connections fail calls with ECONNRESET for 50 ms',
+  defect: 'none (control): after a drop, the next calls fail with ECONNRESET',
   breaks: [],
   create: async () => new DroppableConnectionsBackend(),
   faults: droppableFaults,

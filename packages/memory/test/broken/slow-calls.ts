@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { KVOperation, OperationOptions } from '@strongbox/core';
 import { MemoryBackend } from '../../src/index.js';
 import type { BrokenFixture } from './fixture.js';
@@ -8,7 +8,9 @@ export const SLOW_CALL_MS = 100;
 
 /**
  * `work` delayed like a call to a slow server when it carries a `timeout`. Only such calls are
- * slowed, so the rest of the suite stays fast; no conformance rule depends on speed.
+ * slowed, so the rest of the suite stays fast; no conformance rule depends on speed. The reply
+ * comes two event-loop turns after the latency, as network I/O would: after every timer due by
+ * then has fired, however loaded the machine.
  */
 export function slowWhenTimed<T>(
   options: OperationOptions | undefined,
@@ -17,6 +19,8 @@ export function slowWhenTimed<T>(
   if (options?.timeout === undefined) return work;
   return async () => {
     await sleep(SLOW_CALL_MS);
+    await nextTurn();
+    await nextTurn();
     return work();
   };
 }

@@ -98,7 +98,8 @@ export function registerFaultTests(suite: ConformanceHarness, faults: Conformanc
           await yieldBy('macrotask'); // an in-process fake must not starve the timers
         }
       };
-      const workers = Array.from({ length: WORKERS }, (_, w) => worker(w));
+      // Settled, never rejected, so a worker that fails early is not an unhandled rejection.
+      const workers = Promise.allSettled(Array.from({ length: WORKERS }, (_, w) => worker(w)));
       try {
         await sleep(20);
         await faults.dropConnections(backend);
@@ -107,7 +108,9 @@ export function registerFaultTests(suite: ConformanceHarness, faults: Conformanc
       } finally {
         running = false;
       }
-      await Promise.all(workers);
+      for (const outcome of await workers) {
+        if (outcome.status === 'rejected') throw outcome.reason;
+      }
       assert.ok(settledAfterDrop > 0, 'no call settled after the connections were cut');
     },
   );

@@ -42,7 +42,7 @@ export function registerTtlTests(suite: ConformanceHarness): void {
 
   suite.test(
     'ttl.set',
-    'set with ttl T: present for reads completing before invoke+T, absent for reads starting after resolve+T+5ms',
+    'set with ttl T: present for reads completing before invoke+T-5ms, absent for reads starting after resolve+T+5ms',
     async ({ backend }) => {
       await withGrowingTtl(TEST_TTL_MS, async (ttl, attempt) => {
         const key = `k${attempt}`;

@@ -1,3 +1,4 @@
+/** Linearizability checking: record a concurrent history, check it against a register per key, explain violations. */
 export {
   type CheckOptions,
   checkLinearizability,

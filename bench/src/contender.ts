@@ -42,14 +42,12 @@ export interface Contender {
   close(): Promise<void>;
 }
 
-/** The ops a key-value library without check-and-set takes part in. */
-export const PEER_OPS: ReadonlySet<OpName> = new Set([
-  'get-hit',
-  'get-miss',
-  'set',
-  'set-ttl',
-  'delete',
-]);
+/**
+ * The ops Keyv takes part in: what it has, except a second get (the miss) that the hit covers.
+ * unstorage also skips set-ttl: its TTL is whole seconds (EX), not comparable.
+ */
+export const KEYV_OPS: ReadonlySet<OpName> = new Set(['get-hit', 'set', 'set-ttl', 'delete']);
+export const UNSTORAGE_OPS: ReadonlySet<OpName> = new Set(['get-hit', 'set', 'delete']);
 /** Every op. */
 export const ALL_OPS: ReadonlySet<OpName> = new Set(OP_NAMES);
 

@@ -48,14 +48,17 @@ function methodOf(config: BenchConfig): RunContext['method'] {
   const warmupMs: RunContext['method']['warmupMs'] = {};
   const durationMs: RunContext['method']['durationMs'] = {};
   for (const adapter of config.adapters) {
-    warmupMs[adapter] = config.warmupMs(adapter);
+    warmupMs[adapter] = config.warmupMs(adapter, 64);
     durationMs[adapter] = {
       c1: config.durationMs(adapter, 1),
       c64: config.durationMs(adapter, 64),
     };
   }
   return {
-    rounds: config.rounds,
+    rounds: config.quick
+      ? String(config.rounds('postgres', 'get-hit', 64))
+      : `${config.rounds('postgres', 'get-hit', 64)} (c1 cells, memory, and the c64 cells of get (hit), set and checkAndSet); ` +
+        `${config.rounds('postgres', 'delete', 64)} for the other networked c64 cells`,
     warmupMs,
     durationMs,
     sustainedMs: config.sustainedMs,

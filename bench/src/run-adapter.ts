@@ -18,10 +18,10 @@ export async function runAdapterCells(
 ): Promise<CellResult[]> {
   const fastest = new Map<string, number>();
   const cells: CellResult[] = [];
-  const warmupMs = config.warmupMs(adapter);
   for (const op of config.ops) {
     for (const concurrency of CONCURRENCIES) {
       const durationMs = config.durationMs(adapter, concurrency);
+      const warmupMs = config.warmupMs(adapter, concurrency);
       const rateKey = (contender: Contender) => `${contender.kind}/${concurrency}`;
       log(`${adapter} ${op} c${concurrency}`);
       const results = await measureCell({
@@ -29,7 +29,7 @@ export async function runAdapterCells(
         op,
         concurrency,
         contenders: contenders.filter((contender) => contender.ops.has(op)),
-        rounds: config.rounds,
+        rounds: config.rounds(adapter, op, concurrency),
         warmupMs,
         durationMs,
         capacity: (contender) => {

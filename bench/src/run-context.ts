@@ -9,7 +9,8 @@ export interface RunContext {
   mode: 'quick' | 'full';
   /** How long each measurement ran, for the docs' method section. */
   method: {
-    rounds: number;
+    /** How many rounds each cell had, as text (`2`, or `2; 1 at c64 for ...`). */
+    rounds: string;
     warmupMs: Partial<Record<AdapterName, number>>;
     durationMs: Partial<Record<AdapterName, { c1: number; c64: number }>>;
     sustainedMs: number;

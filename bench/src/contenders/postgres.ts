@@ -3,7 +3,7 @@ import { createPostgresBackend } from '@strongbox/postgres';
 import Keyv from 'keyv';
 import postgres from 'postgres';
 import { importAdapterInternal } from '../adapter-internals.js';
-import { ALL_OPS, type Contender, noCheckAndSet, type OpName, PEER_OPS } from '../contender.js';
+import { ALL_OPS, type Contender, KEYV_OPS, noCheckAndSet, type OpName } from '../contender.js';
 import { inChunks } from './chunks.js';
 import { strongboxContender } from './strongbox.js';
 
@@ -203,7 +203,7 @@ async function keyvPostgres(url: string, bulk: Sql): Promise<Contender> {
   return {
     kind: 'keyv',
     description: 'Keyv 5 + @keyv/postgres 2 (pg, pool of 10), table keyv_bench',
-    ops: PEER_OPS,
+    ops: KEYV_OPS,
     get: (key) => keyv.get(key),
     set: (key, value, ttlMs) => keyv.set(key, value, ttlMs),
     checkAndSet: noCheckAndSet,

@@ -4,7 +4,7 @@ import { Cluster, Redis } from 'ioredis';
 import { createStorage } from 'unstorage';
 import redisDriver from 'unstorage/drivers/redis';
 import { importAdapterInternal } from '../adapter-internals.js';
-import { ALL_OPS, type Contender, noCheckAndSet, PEER_OPS } from '../contender.js';
+import { ALL_OPS, type Contender, KEYV_OPS, noCheckAndSet, UNSTORAGE_OPS } from '../contender.js';
 import { RedisBulk } from './redis-bulk.js';
 import { mastersOf, type RedisDeployment } from './redis-deployment.js';
 import { strongboxContender } from './strongbox.js';
@@ -16,8 +16,8 @@ interface RedisScript {
 
 /**
  * Strongbox's Redis adapter and its baselines on one deployment: raw ioredis with the adapter's
- * own client options and scripts, Keyv (@keyv/redis, node-redis) and unstorage's redis driver.
- * Each works under its own key prefix.
+ * own client options and scripts, Keyv (@keyv/redis, node-redis) and, on a single server,
+ * unstorage's redis driver. Each works under its own key prefix.
  */
 export async function redisContenders(deployment: RedisDeployment): Promise<Contender[]> {
   const bulk = await RedisBulk.connect(deployment);
@@ -39,7 +39,8 @@ export async function redisContenders(deployment: RedisDeployment): Promise<Cont
     strongbox,
     await rawIoredis(backend, deployment, bulk),
     keyvRedis(deployment, bulk),
-    unstorageRedis(deployment, bulk),
+    // On a Cluster unstorage is ioredis' Cluster plus its own layer; the single server shows that.
+    ...(deployment.kind === 'single' ? [unstorageRedis(deployment.url, bulk)] : []),
   ];
   // The bulk client outlives every contender; it goes with the last one.
   const last = contenders[contenders.length - 1] as Contender;
@@ -126,7 +127,7 @@ function keyvRedis(deployment: RedisDeployment, bulk: RedisBulk): Contender {
   return {
     kind: 'keyv',
     description: 'Keyv 5 + @keyv/redis (node-redis), namespace "kv"',
-    ops: PEER_OPS,
+    ops: KEYV_OPS,
     get: (key) => keyv.get(key),
     set: (key, value, ttlMs) => keyv.set(key, value, ttlMs),
     checkAndSet: noCheckAndSet,
@@ -141,27 +142,16 @@ function keyvRedis(deployment: RedisDeployment, bulk: RedisBulk): Contender {
 }
 
 /** unstorage's redis driver (ioredis, its defaults) behind `createStorage`, base `us`. */
-function unstorageRedis(deployment: RedisDeployment, bulk: RedisBulk): Contender {
-  const driver =
-    deployment.kind === 'single'
-      ? redisDriver({ url: deployment.url, base: 'us' })
-      : redisDriver({
-          cluster: deployment.nodes,
-          clusterOptions: deployment.natMap ? { natMap: deployment.natMap } : {},
-          base: 'us',
-        });
+function unstorageRedis(url: string, bulk: RedisBulk): Contender {
+  const driver = redisDriver({ url, base: 'us' });
   const storage = createStorage({ driver });
   const rawKey = (key: string) => `us:${key}`;
   return {
     kind: 'unstorage',
-    description:
-      'unstorage 1 createStorage + redis driver (ioredis), base "us"; TTL in whole seconds',
-    ops: PEER_OPS,
+    description: 'unstorage 1 createStorage + redis driver (ioredis), base "us"',
+    ops: UNSTORAGE_OPS,
     get: (key) => storage.getItem(key),
-    set: (key, value, ttlMs) =>
-      ttlMs === undefined
-        ? storage.setItem(key, value)
-        : storage.setItem(key, value, { ttl: Math.ceil(ttlMs / 1000) }),
+    set: (key, value) => storage.setItem(key, value),
     checkAndSet: noCheckAndSet,
     delete: (key) => storage.removeItem(key),
     seed: async (keys, value) => {

@@ -68,7 +68,7 @@ function methodSection(context: RunContext): string[] {
     '- Closed loop: *c* workers (1 or 64) each issue the next operation when the previous one',
     '  resolves. Throughput is operations finished per second of the measured window, after a',
     `  warm-up on the same clients. Measurement lengths: ${durations}.`,
-    `- Contenders take turns in ${context.method.rounds} round(s) per cell, in an order rotated each round;`,
+    `- Contenders take turns in rounds, in an order rotated each round. Rounds per cell: ${context.method.rounds}.`,
     '  ops/s is the median over rounds, ± half the range relative to it; p50/p99 come from all rounds.',
     "- `raw` sends exactly what the adapter sends (the adapter's own SQL/Lua imported from its build,",
     "  the adapter's driver options), the floor for that design. `raw-pipelined` (Postgres) is porsager",

@@ -48,14 +48,22 @@ function report(name, windows) {
   const last = windows.at(-1) ?? 0;
   const mean = Math.round(windows.reduce((a, b) => a + b, 0) / Math.max(1, windows.length));
   const ratio = first ? (last / first).toFixed(2) : '-';
-  console.log(`${name.padEnd(34)} mean ${String(mean).padStart(6)} ops/s  last/first ${ratio}  windows ${windows.join(' ')}`);
+  console.log(
+    `${name.padEnd(34)} mean ${String(mean).padStart(6)} ops/s  last/first ${ratio}  windows ${windows.join(' ')}`,
+  );
 }
 
-const backend = await createPostgresBackend({ url: server.url, table: 'overload_kv', purgeInterval: 0 });
+const backend = await createPostgresBackend({
+  url: server.url,
+  table: 'overload_kv',
+  purgeInterval: 0,
+});
 for (let i = 0; i < KEYS; i++) await backend.set(`key${i}`, `value${i}`);
 const getStatement = `SELECT encode(t.value, 'hex') FROM ${backend.table} AS t WHERE t.key = $1 AND (t.expires_at IS NULL OR t.expires_at > clock_timestamp())`;
 
-console.log(`${seconds} s per run, ${concurrency} callers, 10 connections, windows of ${WINDOW_MS / 1000} s`);
+console.log(
+  `${seconds} s per run, ${concurrency} callers, 10 connections, windows of ${WINDOW_MS / 1000} s`,
+);
 for (const [name, options] of [
   ['porsager defaults', {}],
   ['porsager max_pipeline: 1', { max_pipeline: 1 }],
@@ -65,7 +73,10 @@ for (const [name, options] of [
   await sql.end();
 }
 report('@strongbox/postgres get', await measure((key) => backend.get(key)));
-report('@strongbox/postgres checkAndSet', await measure((key) => backend.checkAndSet(key, 'x', 'y')));
+report(
+  '@strongbox/postgres checkAndSet',
+  await measure((key) => backend.checkAndSet(key, 'x', 'y')),
+);
 
 await backend.sql.unsafe(`DROP TABLE ${backend.table}`);
 await backend.close();

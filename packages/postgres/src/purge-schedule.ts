@@ -25,7 +25,8 @@ export function startPurgeSchedule(
   };
   const tick = async () => {
     try {
-      while (!stopped && (await purge(batchSize)) === batchSize) {}
+      let deleted = batchSize;
+      while (!stopped && deleted === batchSize) deleted = await purge(batchSize);
     } catch (error) {
       if (!stopped) report(onError, error as KVError);
     }

@@ -70,26 +70,31 @@ export async function postgresContenders(url: string): Promise<Contender[]> {
 }
 
 /**
- * Fresh clients for the sustained run: the adapter with its defaults, and porsager with its
- * stock options (max 10, default pipelining) sending the same statements.
+ * A fresh client for the sustained run: the adapter with its defaults, or porsager with its
+ * stock options (max 10, default pipelining) sending the adapter's statements.
  */
-export async function sustainedContenders(url: string): Promise<Contender[]> {
-  return withBulkClient(url, async (internals, bulk) => [
-    await strongboxPostgres(url, 'bench_sustained_strongbox', internals, bulk),
-    await rawPorsager(
-      url,
-      'bench_sustained_raw',
-      { max: 10, onnotice: () => undefined },
-      internals,
-      bulk,
-      {
-        kind: 'raw',
-        description:
-          'porsager with its stock options (max 10, max_pipeline 100), the adapter statements',
-        ops: ALL_OPS,
-      },
-    ),
+export async function sustainedContender(
+  url: string,
+  client: 'strongbox' | 'stock',
+): Promise<Contender> {
+  const [contender] = await withBulkClient(url, async (internals, bulk) => [
+    client === 'strongbox'
+      ? await strongboxPostgres(url, 'bench_sustained_strongbox', internals, bulk)
+      : await rawPorsager(
+          url,
+          'bench_sustained_raw',
+          { max: 10, onnotice: () => undefined },
+          internals,
+          bulk,
+          {
+            kind: 'raw',
+            description:
+              'porsager with its stock options (max 10, max_pipeline 100), the adapter statements',
+            ops: ALL_OPS,
+          },
+        ),
   ]);
+  return contender as Contender;
 }
 
 /** Build contenders sharing one small bulk client for seeding, which the last one closes. */

@@ -1,12 +1,10 @@
 import { runClosedLoop } from '../closed-loop.js';
 import type { ContenderKind } from '../contender.js';
-import { sustainedContenders } from '../contenders/postgres.js';
+import { sustainedContender } from '../contenders/postgres.js';
 import { formatRate, log } from '../format.js';
 import { prepareWorkload } from '../workloads.js';
 
-/** Concurrency of the sustained run: far more callers than the pool has connections. */
-const CONCURRENCY = 64;
-/** Length of the windows compared at the start and end of the run. */
+/** Length of the windows compared at the start and end of a run. */
 const WINDOW_S = 5;
 
 /** One client's throughput over a long run, second by second. */
@@ -24,25 +22,25 @@ export interface SustainedResult {
 }
 
 /**
- * Run `get-hit` at c64 for `durationMs` on fresh clients, one after the other: the adapter with
- * its defaults, then porsager with its stock options (whose queue degrades under sustained
- * overload), and compare the first and last seconds of each run.
+ * The runs, each on a fresh client: the adapter far above its pool size (c64) and at c1 (its
+ * pool keeps idle connections then), and porsager with its stock options at c64, whose
+ * connection queue degrades under sustained overload.
  */
+const RUNS = [
+  { client: 'strongbox', concurrency: 64 },
+  { client: 'strongbox', concurrency: 1 },
+  { client: 'stock', concurrency: 64 },
+] as const;
+
+/** Run `get-hit` for `durationMs` per run and compare the first and last seconds of each. */
 export async function runSustained(url: string, durationMs: number): Promise<SustainedResult[]> {
-  const contenders = await sustainedContenders(url);
   const windowSeconds = Math.min(WINDOW_S, Math.floor(durationMs / 3000));
   const results: SustainedResult[] = [];
-  try {
-    for (const contender of contenders) {
-      const workload = await prepareWorkload('get-hit', contender, {
-        concurrency: CONCURRENCY,
-        capacity: 0,
-      });
-      const run = await runClosedLoop(workload.step, {
-        concurrency: CONCURRENCY,
-        warmupMs: 0,
-        durationMs,
-      });
+  for (const { client, concurrency } of RUNS) {
+    const contender = await sustainedContender(url, client);
+    try {
+      const workload = await prepareWorkload('get-hit', contender, { concurrency, capacity: 0 });
+      const run = await runClosedLoop(workload.step, { concurrency, warmupMs: 0, durationMs });
       const mean = (seconds: number[]) => seconds.reduce((sum, n) => sum + n, 0) / seconds.length;
       const first = mean(run.perSecond.slice(0, windowSeconds));
       const last = mean(run.perSecond.slice(-windowSeconds));
@@ -50,19 +48,19 @@ export async function runSustained(url: string, durationMs: number): Promise<Sus
         contender: contender.kind,
         description: contender.description,
         op: 'get-hit',
-        concurrency: CONCURRENCY,
+        concurrency,
         perSecond: run.perSecond,
         firstWindowOpsPerSec: first,
         lastWindowOpsPerSec: last,
         lastToFirst: last / first,
       });
       log(
-        `  sustained ${contender.kind}: first ${windowSeconds} s ${formatRate(first)} ops/s, ` +
+        `  sustained ${contender.kind} c${concurrency}: first ${windowSeconds} s ${formatRate(first)} ops/s, ` +
           `last ${windowSeconds} s ${formatRate(last)} ops/s`,
       );
+    } finally {
+      await contender.close();
     }
-  } finally {
-    await Promise.all(contenders.map((contender) => contender.close()));
   }
   return results;
 }

@@ -171,13 +171,13 @@ function sustainedSection(context: RunContext): string[] {
   const runs = context.extras.postgres?.sustained;
   if (runs === undefined) return [];
   return [
-    `## Postgres sustained run (get, c64, ${context.method.sustainedMs / 1000} s, fresh clients)`,
+    `## Postgres sustained runs (get, ${context.method.sustainedMs / 1000} s each, fresh clients)`,
     '',
-    '| client | first window ops/s | last window ops/s | last ÷ first | ops/s each second |',
-    '|---|---|---|---|---|',
+    '| client | c | first window ops/s | last window ops/s | last ÷ first | ops/s each second |',
+    '|---|---|---|---|---|---|',
     ...runs.map(
       (run) =>
-        `| ${run.contender}: ${run.description} | ${formatRate(run.firstWindowOpsPerSec)} | ` +
+        `| ${run.contender}: ${run.description} | ${run.concurrency} | ${formatRate(run.firstWindowOpsPerSec)} | ` +
         `${formatRate(run.lastWindowOpsPerSec)} | ${run.lastToFirst.toFixed(2)} | ${run.perSecond.map(formatRate).join(' ')} |`,
     ),
     '',

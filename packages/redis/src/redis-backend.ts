@@ -5,6 +5,7 @@ import { connectClient } from './owned-client.js';
 import { pingCluster } from './ping-cluster.js';
 import { createRedisErrorClassifier, wasNeverSent } from './redis-errors.js';
 import { CHECK_AND_DELETE, CHECK_AND_SET } from './scripts.js';
+import { createWriteCoalescer } from './write-coalescing.js';
 
 /** How long `close()` lets in-flight replies arrive before dropping an owned client's connections. */
 const CLOSE_GRACE_MS = 1_000;
@@ -34,6 +35,8 @@ export class RedisBackend extends KVBackendBase {
   /** Prepended to every key. */
   readonly keyPrefix: string;
   readonly #closeClient: boolean;
+  /** Call before each command: one socket write per tick instead of one per command. */
+  readonly #coalesceWrites: () => void;
 
   private constructor(init: RedisBackendInit) {
     super({
@@ -46,6 +49,7 @@ export class RedisBackend extends KVBackendBase {
     this.client = init.client;
     this.keyPrefix = init.keyPrefix;
     this.#closeClient = init.closeClient;
+    this.#coalesceWrites = createWriteCoalescer(init.client);
   }
 
   /**
@@ -69,11 +73,13 @@ export class RedisBackend extends KVBackendBase {
   }
 
   protected doGet(key: string): Promise<string | null> {
+    this.#coalesceWrites();
     return this.client.get(this.#key(key));
   }
 
   protected async doSet(key: string, value: string, expiry: Expiry): Promise<void> {
     const redisKey = this.#key(key);
+    this.#coalesceWrites();
     if (expiry === 'keep') await this.client.set(redisKey, value, 'KEEPTTL');
     else if (expiry > 0) await this.client.set(redisKey, value, 'PX', expiry);
     else await this.client.set(redisKey, value);
@@ -86,14 +92,17 @@ export class RedisBackend extends KVBackendBase {
     expiry: Expiry,
   ): Promise<boolean> {
     const args = [expected === null ? '0' : '1', expected ?? '', next, String(expiry)];
+    this.#coalesceWrites();
     return (await evalScript(this.client, CHECK_AND_SET, this.#key(key), args)) === 1;
   }
 
   protected async doCheckAndDelete(key: string, expected: string): Promise<boolean> {
+    this.#coalesceWrites();
     return (await evalScript(this.client, CHECK_AND_DELETE, this.#key(key), [expected])) === 1;
   }
 
   protected async doDelete(key: string): Promise<boolean> {
+    this.#coalesceWrites();
     return (await this.client.del(this.#key(key))) === 1;
   }
 

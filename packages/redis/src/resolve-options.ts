@@ -12,6 +12,9 @@ import { OWN_OPTION_NAMES, type RedisBackendOptions } from './options.js';
 /** Default per-operation deadline in ms. */
 export const DEFAULT_OPERATION_TIMEOUT = 5_000;
 
+/** setTimeout's longest delay: a longer deadline would fire at once (Node clamps it to 1 ms). */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
 /** Where the backend's client comes from. */
 export type ClientPlan =
   | { kind: 'caller'; client: Redis | Cluster; closeClient: boolean }
@@ -49,9 +52,9 @@ export function resolveRedisOptions(input: RedisBackendOptions | undefined): Res
   if (
     typeof operationTimeout !== 'number' ||
     !(operationTimeout > 0) ||
-    !Number.isFinite(operationTimeout)
+    !(operationTimeout <= MAX_TIMER_DELAY)
   ) {
-    fail('operationTimeout must be a positive number of ms');
+    fail(`operationTimeout must be a positive number of ms, at most ${MAX_TIMER_DELAY}`);
   }
   if (typeof redactKeys !== 'boolean') fail('redactKeys must be a boolean');
   if (

@@ -41,6 +41,7 @@ describe('createRedisBackend options', () => {
       [{ url, operationTimeout: 0 }, /operationTimeout/],
       [{ url, operationTimeout: Number.NaN }, /operationTimeout/],
       [{ url, operationTimeout: '5000' }, /operationTimeout/],
+      [{ url, operationTimeout: 2 ** 31 }, /operationTimeout/],
       [{ url, redactKeys: 'yes' }, /redactKeys/],
       [{ url, connectionErrorPatterns: 'refused' }, /connectionErrorPatterns/],
       [{ url, closeClient: true }, /closeClient/],

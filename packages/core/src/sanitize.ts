@@ -21,8 +21,11 @@ const SAFE_FIELDS = [
 
 const MAX_CAUSE_DEPTH = 5;
 const REDACTED = '***';
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^:@/\s]*):([^@/\s]*)@/gi;
-const KEYWORD_PASSWORD = /\b(password|pass|pwd)\s*=\s*('[^']*'|"[^"]*"|\S+)/gi;
+// URL parsers take everything up to the last `@` of the authority as credentials, so the
+// password runs to that `@` (greedy), `@`s included.
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^:@/\s]*):([^/\s]*)@/gi;
+// Quoted conninfo values escape quotes with a backslash (libpq).
+const KEYWORD_PASSWORD = /\b(password|pass|pwd)\s*=\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\S+)/gi;
 const AUTH_COMMAND = /\bAUTH\s+\S+(\s+\S+)?/gi;
 
 /** Remove credentials from a piece of text: URL passwords, `password=` pairs, AUTH arguments and the given secrets. */

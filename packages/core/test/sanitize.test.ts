@@ -12,6 +12,19 @@ describe('redactText', () => {
     expect(out).not.toContain(PASSWORD);
     expect(out).toContain('postgres://app:***@db:5432/x');
   });
+
+  it('redacts a URL password that contains @ in full (URL parsers split at the last @)', () => {
+    const text = 'connect postgres://app:p@ss@w0rd@db:5432/x and redis://:a@b@cache:6379 failed';
+    expect(redactText(text)).toBe(
+      'connect postgres://app:***@db:5432/x and redis://:***@cache:6379 failed',
+    );
+  });
+
+  it('redacts a quoted password= value with escaped quotes in full', () => {
+    expect(redactText("host=db password='it\\'s s3cret' user=app")).toBe(
+      'host=db password=*** user=app',
+    );
+  });
 });
 
 describe('sanitizeError', () => {

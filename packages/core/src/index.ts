@@ -20,5 +20,6 @@ export {
   type Expiry,
   expiryOf,
   MAX_KEY_BYTES,
+  MAX_TIMEOUT_MS,
   type ValidationProblem,
 } from './validation.js';

@@ -3,6 +3,9 @@ import type { KVErrorCode } from './error-codes.js';
 /** Longest key in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;
 
+/** Longest per-call `timeout` in ms: a longer timer delay fires after 1 ms in Node. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** Why an argument was rejected: the code and a short explanation. */
 export interface ValidationProblem {
   code: KVErrorCode;
@@ -44,7 +47,10 @@ export function checkExpected(expected: unknown): ValidationProblem | undefined 
   return expected === null ? undefined : checkValue(expected, 'expected');
 }
 
-/** Problems with `options` of any operation: must be an object with a valid `signal` and `timeout`. */
+/**
+ * Problems with `options` of any operation: must be an object with a valid `signal` and a
+ * `timeout` from just above 0 to {@link MAX_TIMEOUT_MS}.
+ */
 export function checkOperationOptions(options: unknown): ValidationProblem | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null) {
@@ -57,8 +63,11 @@ export function checkOperationOptions(options: unknown): ValidationProblem | und
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     return { code: 'INVALID_CONFIG', detail: 'options.signal must be an AbortSignal' };
   }
-  if (timeout !== undefined && !isPositiveFinite(timeout)) {
-    return { code: 'INVALID_CONFIG', detail: 'options.timeout must be a positive number of ms' };
+  if (timeout !== undefined && !isTimeout(timeout)) {
+    return {
+      code: 'INVALID_CONFIG',
+      detail: `options.timeout must be a positive number of ms, at most ${MAX_TIMEOUT_MS}`,
+    };
   }
   return undefined;
 }
@@ -90,8 +99,8 @@ function isTtl(ttl: unknown): ttl is number {
   return typeof ttl === 'number' && Number.isSafeInteger(ttl) && ttl >= 0;
 }
 
-function isPositiveFinite(n: unknown): n is number {
-  return typeof n === 'number' && Number.isFinite(n) && n > 0;
+function isTimeout(n: unknown): n is number {
+  return typeof n === 'number' && n > 0 && n <= MAX_TIMEOUT_MS;
 }
 
 function typeName(value: unknown): string {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkKey,
+  checkOperationOptions,
   checkValue,
   checkWriteOptions,
   expiryOf,
@@ -65,6 +66,12 @@ describe('checkWriteOptions', () => {
     expect(checkWriteOptions({ timeout: 0 })?.code).toBe('INVALID_CONFIG');
     expect(checkWriteOptions({ signal: {} })?.code).toBe('INVALID_CONFIG');
     expect(checkWriteOptions('fast')?.code).toBe('INVALID_CONFIG');
+  });
+
+  it('rejects a timeout beyond what a timer can wait (Node would fire it after 1 ms)', () => {
+    expect(checkOperationOptions({ timeout: 2 ** 31 - 1 })).toBeUndefined();
+    expect(checkOperationOptions({ timeout: 2 ** 31 })?.code).toBe('INVALID_CONFIG');
+    expect(checkWriteOptions({ ttl: 5, timeout: 1e10 })?.code).toBe('INVALID_CONFIG');
   });
 });
 

@@ -54,5 +54,6 @@ export const INVALID_OPTIONS = [
   { timeout: 0 },
   { timeout: -5 },
   { timeout: Number.NaN },
+  { timeout: 2 ** 31 },
   { timeout: '100' },
 ];

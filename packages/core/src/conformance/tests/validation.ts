@@ -139,7 +139,7 @@ export function registerValidationTests(suite: ConformanceHarness): void {
 
   suite.test(
     'validate.options',
-    'every operation rejects malformed options (not an object, a bad signal, a non-positive timeout) with INVALID_CONFIG',
+    'every operation rejects malformed options (not an object, a bad signal, a timeout not in (0, 2^31 - 1] ms) with INVALID_CONFIG',
     async ({ backend }) => {
       const calls = INVALID_OPTIONS.flatMap((options) => callsThatWouldWrite(options));
       await expectAllRejected(backend, calls, 'INVALID_CONFIG');

@@ -101,6 +101,14 @@ export class MemoryBackend extends KVBackendBase {
     return true;
   }
 
+  /**
+   * Never: an operation runs synchronously and reads the clock before it touches the store,
+   * so the only way it can fail (a broken `clock`) leaves nothing written.
+   */
+  protected override mayHaveBeenApplied(): boolean {
+    return false;
+  }
+
   protected override async doGet(key: string): Promise<string | null> {
     return this.liveEntry(key, this.now())?.value ?? null;
   }

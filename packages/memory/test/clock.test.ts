@@ -52,6 +52,8 @@ describe('memory clock', () => {
     now = Number.NaN;
     const failure = await kv.set('k', 'v', { ttl: 10 }).catch((error: unknown) => error);
     expect(isKVError(failure, 'SET_FAILED')).toBe(true);
+    // Nothing was written, so the error must not say the write may have been applied.
+    expect(failure).toMatchObject({ indeterminate: false, unhealthy: false });
     expect(String((failure as Error).cause)).toContain('clock returned NaN');
     now = 0;
     expect(await kv.get('k')).toBeNull();

@@ -149,7 +149,12 @@ describe('memory sweep', () => {
     clockBroken = true;
     await eventually(() => errors.length > 0);
     const [error] = errors;
-    expect(error).toMatchObject({ name: 'KVError', code: 'PURGE_FAILED', op: 'purge' });
+    expect(error).toMatchObject({
+      name: 'KVError',
+      code: 'PURGE_FAILED',
+      op: 'purge',
+      indeterminate: false,
+    });
     expect(String(error?.cause)).toContain('clock exploded');
     now = 10;
     clockBroken = false;

@@ -1,3 +1,4 @@
+import { redactText } from '@strongbox/core';
 import {
   type RedisClusterService,
   type RedisNodeAddress,
@@ -37,7 +38,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('redisUrl', single.value.url);
   project.provide('redisClusterNodes', cluster.value.nodes);
   console.info(
-    `Redis (${single.value.source}): ${single.value.url}; Redis Cluster (${cluster.value.source}): ` +
+    `Redis (${single.value.source}): ${redactText(single.value.url)}; Redis Cluster (${cluster.value.source}): ` +
       cluster.value.nodes.map((node) => `${node.host}:${node.port}`).join(','),
   );
   return stopAll;

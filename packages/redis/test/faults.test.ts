@@ -11,6 +11,7 @@ import {
   timedRejection,
   WRITES,
 } from './helpers/faults.js';
+import { runningAndThawed } from './helpers/server-reset.js';
 
 /** Slack for timers firing late on a loaded 2-core machine; the bounds themselves come from the contract. */
 const SCHEDULING_SLACK_MS = 1_000;
@@ -26,12 +27,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-afterEach(async () => {
-  // Leave the server running and thawed for the next test, whatever this one did.
-  const { controls } = server;
-  if (controls.pid === undefined) await controls.restart();
-  else await controls.resume();
-});
+afterEach(() => runningAndThawed(server.controls));
 
 async function backend(options: Partial<RedisBackendOptions> = {}): Promise<RedisBackend> {
   const name = uniqueName('faults');

@@ -40,8 +40,8 @@ export interface ConformanceOptions {
 }
 
 /**
- * Rule ids of the tests that temporarily replace process-wide state (`Date.now`). A runner
- * that runs tests concurrently must run these alone; vitest and node:test run the tests of
- * a file one after another by default.
+ * Rule ids of the tests that temporarily replace process-wide state (the global `Date`). A
+ * runner that runs tests concurrently must run these alone; vitest and node:test run the
+ * tests of a file one after another by default.
  */
 export const EXCLUSIVE_RULE_IDS: readonly string[] = ['clock.backend'];

@@ -1,6 +1,6 @@
 import { cadIgnoresExpected } from './cad-ignores-expected.js';
 import { casIgnoresTtl } from './cas-ignores-ttl.js';
-import { clientClock } from './client-clock.js';
+import { clientClock, clientDateObject } from './client-clock.js';
 import { closeNotIdempotent } from './close-not-idempotent.js';
 import { deadlineIgnored } from './deadline-ignored.js';
 import { deleteAlwaysTrue } from './delete-always-true.js';
@@ -35,6 +35,7 @@ export const FIXTURES: readonly BrokenFixture[] = [
   expiredVisibleToGet,
   expiredMatchesCas,
   clientClock,
+  clientDateObject,
   emptyReadAsAbsent,
   nulTruncated,
   deleteAlwaysTrue,

@@ -4,17 +4,30 @@ import { TEST_TTL_MS } from './ttl.js';
 
 const HOURS_OFF_MS = 6 * 3_600_000;
 
-/** `Date.now()` replaced by one that is `offset` ms off; `restore()` puts the real one back. */
-class SkewedDateNow {
-  readonly #real = Date.now;
+/**
+ * The client's wall clock skewed by `offset` ms: `Date.now()`, `new Date()` and `Date()` all
+ * read it (a backend may use any of them); `restore()` puts the real `Date` back. Dates built
+ * from arguments, `Date.parse` and `Date.UTC` are unchanged.
+ */
+class SkewedWallClock {
+  readonly #real = globalThis.Date;
   offset = 0;
 
   constructor() {
-    Date.now = () => this.#real.call(Date) + this.offset;
+    const real = this.#real;
+    const now = () => real.now() + this.offset;
+    function SkewedDate(this: unknown, ...args: unknown[]): Date | string {
+      if (new.target === undefined) return new real(now()).toString();
+      return Reflect.construct(real, args.length === 0 ? [now()] : args, new.target) as Date;
+    }
+    SkewedDate.prototype = real.prototype;
+    Object.setPrototypeOf(SkewedDate, real);
+    SkewedDate.now = now;
+    globalThis.Date = SkewedDate as unknown as DateConstructor;
   }
 
   restore(): void {
-    Date.now = this.#real;
+    globalThis.Date = this.#real;
   }
 }
 
@@ -22,9 +35,9 @@ class SkewedDateNow {
 export function registerClockTests(suite: ConformanceHarness): void {
   suite.test(
     'clock.backend',
-    "expiry follows the backend's clock: a client whose Date.now() is hours off, differently at each call, sees the same TTLs",
+    "expiry follows the backend's clock: a client whose wall clock (Date.now(), new Date()) is hours off, differently at each call, sees the same TTLs",
     async ({ backend }) => {
-      const skew = new SkewedDateNow();
+      const skew = new SkewedWallClock();
       try {
         await withGrowingTtl(TEST_TTL_MS, async (ttl, attempt) => {
           const ahead = `ahead${attempt}`;

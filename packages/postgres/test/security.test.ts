@@ -117,8 +117,13 @@ describe('least privilege and redaction', () => {
     try {
       await backend.set('x', 'v');
       await admin`REVOKE UPDATE, DELETE ON kv.store FROM kv_app`;
-      const denied = await backend.set('x', 'w').catch((e: unknown) => e);
+      const stored = 'stored-value-never-in-errors';
+      const denied = await backend.set('x', stored).catch((e: unknown) => e);
       expectNoPassword(denied, 'denied write');
+      // The driver keeps the statement's parameters on its error; the value travels as hex.
+      for (const form of [stored, Buffer.from(stored).toString('hex')]) {
+        expect(everythingShownOf(denied), 'denied write').not.toContain(form);
+      }
       expect((denied as KVError).code).toBe('SET_FAILED');
       expect((denied as KVError).indeterminate).toBe(false); // rejected by the server: not applied
       await admin`INSERT INTO kv.store VALUES ('dead', '\\x00', clock_timestamp() - interval '1 minute')`;

@@ -45,7 +45,7 @@ export abstract class KVBackendBase implements KVBackend {
 
   protected constructor(options: KVBackendBaseOptions) {
     this.name = options.name;
-    this.#operationTimeout = options.operationTimeout;
+    this.#operationTimeout = checkedOperationTimeout(options.name, options.operationTimeout);
     this.#redactKeys = options.redactKeys ?? false;
     this.#isConnectionError = options.isConnectionError ?? createConnectionErrorClassifier();
     this.#secrets = options.secrets ?? [];
@@ -104,7 +104,7 @@ export abstract class KVBackendBase implements KVBackend {
       options,
       checkKey(key) ?? checkOperationOptions(options),
     );
-    return rejected ?? this.run('get', key, options, () => this.doGet(key, options));
+    return rejected ?? this.#execute('get', key, options, () => this.doGet(key, options));
   }
 
   set(key: string, value: string, options?: WriteOptions): Promise<void> {
@@ -112,7 +112,7 @@ export abstract class KVBackendBase implements KVBackend {
     const rejected = this.#precheck('set', key, options, problem);
     return (
       rejected ??
-      this.run('set', key, options, () => this.doSet(key, value, expiryOf(options), options))
+      this.#execute('set', key, options, () => this.doSet(key, value, expiryOf(options), options))
     );
   }
 
@@ -130,7 +130,7 @@ export abstract class KVBackendBase implements KVBackend {
     const rejected = this.#precheck('checkAndSet', key, options, problem);
     return (
       rejected ??
-      this.run('checkAndSet', key, options, () =>
+      this.#execute('checkAndSet', key, options, () =>
         this.doCheckAndSet(key, expected, next, expiryOf(options), options),
       )
     );
@@ -142,7 +142,9 @@ export abstract class KVBackendBase implements KVBackend {
     const rejected = this.#precheck('checkAndDelete', key, options, problem);
     return (
       rejected ??
-      this.run('checkAndDelete', key, options, () => this.doCheckAndDelete(key, expected, options))
+      this.#execute('checkAndDelete', key, options, () =>
+        this.doCheckAndDelete(key, expected, options),
+      )
     );
   }
 
@@ -153,18 +155,19 @@ export abstract class KVBackendBase implements KVBackend {
       options,
       checkKey(key) ?? checkOperationOptions(options),
     );
-    return rejected ?? this.run('delete', key, options, () => this.doDelete(key, options));
+    return rejected ?? this.#execute('delete', key, options, () => this.doDelete(key, options));
   }
 
   ping(options?: OperationOptions): Promise<void> {
     const rejected = this.#precheck('ping', undefined, options, checkOperationOptions(options));
-    return rejected ?? this.run('ping', undefined, options, () => this.doPing(options));
+    return rejected ?? this.#execute('ping', undefined, options, () => this.doPing(options));
   }
 
   close(): Promise<void> {
     // Only the first call may report a failure; later calls see an already-closed backend.
     if (this.#closing !== undefined) return this.#closing.catch(() => undefined);
-    this.#closing = this.doClose().catch((error: unknown) => {
+    // An async wrapper turns a synchronous throw of doClose into the same one-shot rejection.
+    this.#closing = (async () => this.doClose())().catch((error: unknown) => {
       throw this.failure('close', undefined, error);
     });
     return this.#closing;
@@ -176,9 +179,20 @@ export abstract class KVBackendBase implements KVBackend {
 
   /**
    * Run one operation on the driver with the deadline and abort rules of the contract,
-   * wrapping any driver error in a KVError. Adapters use it for their own extra operations.
+   * wrapping any driver error in a KVError. Adapters use it for their own extra operations
+   * (after {@link rejectionBeforeIO} for their arguments); it rejects a closed backend and an
+   * already-aborted signal without calling `work`.
    */
   protected run<T>(
+    op: KVOperation,
+    key: string | undefined,
+    options: OperationOptions | undefined,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    return this.#precheck(op, key, options, undefined) ?? this.#execute(op, key, options, work);
+  }
+
+  #execute<T>(
     op: KVOperation,
     key: string | undefined,
     options: OperationOptions | undefined,
@@ -247,34 +261,50 @@ export abstract class KVBackendBase implements KVBackend {
     });
   }
 
+  /**
+   * The contract's checks before any I/O, in its precedence: CLOSED, then the first argument
+   * problem (pass the first failing check of the arguments, in argument order), then ABORTED
+   * for an already-aborted signal. Adapters call it first in their own extra operations.
+   */
+  protected rejectionBeforeIO(
+    op: KVOperation,
+    key: unknown,
+    options: OperationOptions | undefined,
+    problem: ValidationProblem | undefined,
+  ): KVError | undefined {
+    const keyForError =
+      typeof key === 'string' && problem?.code !== 'INVALID_KEY' ? key : undefined;
+    if (this.#closing !== undefined) {
+      return this.error({ code: 'CLOSED', op, key: keyForError, detail: 'the backend is closed' });
+    }
+    if (problem !== undefined) {
+      return this.error({ code: problem.code, op, key: keyForError, detail: problem.detail });
+    }
+    if (options?.signal?.aborted) {
+      const detail = 'the signal was already aborted';
+      return this.error({ code: 'ABORTED', op, key: keyForError, detail });
+    }
+    return undefined;
+  }
+
   #precheck(
     op: KVOperation,
     key: unknown,
     options: OperationOptions | undefined,
     problem: ValidationProblem | undefined,
   ): Promise<never> | undefined {
-    const keyForError =
-      typeof key === 'string' && problem?.code !== 'INVALID_KEY' ? key : undefined;
-    if (this.#closing !== undefined) {
-      return Promise.reject(
-        this.error({ code: 'CLOSED', op, key: keyForError, detail: 'the backend is closed' }),
-      );
-    }
-    if (problem !== undefined) {
-      return Promise.reject(
-        this.error({ code: problem.code, op, key: keyForError, detail: problem.detail }),
-      );
-    }
-    if (options?.signal?.aborted) {
-      return Promise.reject(
-        this.error({
-          code: 'ABORTED',
-          op,
-          key: keyForError,
-          detail: 'the signal was already aborted',
-        }),
-      );
-    }
-    return undefined;
+    const rejected = this.rejectionBeforeIO(op, key, options, problem);
+    return rejected === undefined ? undefined : Promise.reject(rejected);
   }
+}
+
+/** The backend-wide deadline, which must fit Node's timers like a per-call `timeout`. */
+function checkedOperationTimeout(backend: string, timeout: number | undefined): number | undefined {
+  if (timeout === undefined) return undefined;
+  const problem = checkOperationOptions({ timeout });
+  if (problem !== undefined) {
+    const detail = problem.detail.replace('options.timeout', 'operationTimeout');
+    throw new KVError({ code: 'INVALID_CONFIG', backend, op: 'connect', detail });
+  }
+  return timeout;
 }

@@ -9,6 +9,7 @@ class ScriptedBackend extends KVBackendBase {
   calls: string[] = [];
   respond: () => Promise<unknown> = () => Promise.resolve(null);
   closeCount = 0;
+  closeThrowsSynchronously = false;
 
   constructor(
     options: { operationTimeout?: number; redactKeys?: boolean; secrets?: string[] } = {},
@@ -39,8 +40,18 @@ class ScriptedBackend extends KVBackendBase {
     this.calls.push('ping');
     return this.respond() as Promise<void>;
   }
-  protected async doClose() {
+  protected doClose() {
     this.closeCount += 1;
+    if (this.closeThrowsSynchronously) throw new Error('release failed');
+    return Promise.resolve();
+  }
+
+  /** An adapter-specific operation routed through the base's `run`. */
+  purge(options?: OperationOptions): Promise<unknown> {
+    return this.run('purge', undefined, options, () => {
+      this.calls.push('purge');
+      return this.respond();
+    });
   }
 }
 
@@ -146,5 +157,32 @@ describe('KVBackendBase', () => {
     for (const call of [backend.get('k'), backend.ping(), backend.checkAndDelete('k', 'v')]) {
       expect((await rejection(call)).code).toBe('CLOSED');
     }
+  });
+
+  it('runs no adapter-specific work for an already-aborted signal or a closed backend', async () => {
+    const backend = new ScriptedBackend();
+    const aborted = await rejection(backend.purge({ signal: AbortSignal.abort() }));
+    expect(aborted).toMatchObject({ code: 'ABORTED', op: 'purge', indeterminate: false });
+    await backend.close();
+    expect((await rejection(backend.purge())).code).toBe('CLOSED');
+    expect(backend.calls).toEqual([]);
+  });
+
+  it('closes once even when releasing throws synchronously, reporting CLOSE_FAILED once', async () => {
+    const backend = new ScriptedBackend();
+    backend.closeThrowsSynchronously = true;
+    expect((await rejection(backend.close())).code).toBe('CLOSE_FAILED');
+    await backend.close();
+    expect(backend.closeCount).toBe(1);
+    expect((await rejection(backend.get('k'))).code).toBe('CLOSED');
+  });
+
+  it('rejects an operationTimeout that Node timers cannot hold with INVALID_CONFIG', () => {
+    for (const operationTimeout of [0, -5, Number.NaN, 2 ** 31]) {
+      expect(() => new ScriptedBackend({ operationTimeout }), String(operationTimeout)).toThrow(
+        expect.objectContaining({ code: 'INVALID_CONFIG' }),
+      );
+    }
+    expect(() => new ScriptedBackend({ operationTimeout: 2 ** 31 - 1 })).not.toThrow();
   });
 });

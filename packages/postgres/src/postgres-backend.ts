@@ -6,6 +6,7 @@ import {
   type KVError,
   type OperationOptions,
   raceInterruptions,
+  type ValidationProblem,
 } from '@strongbox/core';
 import { STATEMENTS_PER_CONNECTION } from './client.js';
 import { mayHaveBeenApplied } from './driver-errors.js';
@@ -184,18 +185,15 @@ export class PostgresBackend extends KVBackendBase {
 
   /** The contract's checks for purgeExpired, in its order: CLOSED, invalid arguments, ABORTED. */
   #purgeProblem(batchSize: number, options: OperationOptions | undefined): KVError | undefined {
-    if (this.closed)
-      return this.error({ code: 'CLOSED', op: 'purge', detail: 'the backend is closed' });
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_PURGE_BATCH_SIZE) {
-      const detail = `batchSize must be an integer from 1 to ${MAX_PURGE_BATCH_SIZE}`;
-      return this.error({ code: 'INVALID_CONFIG', op: 'purge', detail });
-    }
-    const problem = checkOperationOptions(options);
-    if (problem !== undefined) return this.error({ ...problem, op: 'purge' });
-    if (options?.signal?.aborted) {
-      return this.error({ code: 'ABORTED', op: 'purge', detail: 'the signal was already aborted' });
-    }
-    return undefined;
+    const invalidBatch =
+      !Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_PURGE_BATCH_SIZE;
+    const problem: ValidationProblem | undefined = invalidBatch
+      ? {
+          code: 'INVALID_CONFIG',
+          detail: `batchSize must be an integer from 1 to ${MAX_PURGE_BATCH_SIZE}`,
+        }
+      : checkOperationOptions(options);
+    return this.rejectionBeforeIO('purge', undefined, options, problem);
   }
 
   /** Run one statement through the in-flight limit; `work` is registered for interruption. */

@@ -129,8 +129,12 @@ export class RedisBackend extends KVBackendBase {
     await withinGrace(ended);
   }
 
+  /**
+   * Not applied: commands ioredis never sent, and commands Redis answered with an error reply
+   * (OOM, READONLY, BUSY, MOVED, ...), which run nothing; the scripts write only as their last step.
+   */
   protected override mayHaveBeenApplied(error: unknown): boolean {
-    return !wasNeverSent(error);
+    return !wasNeverSent(error) && !(error instanceof Error && error.name === 'ReplyError');
   }
 
   #key(key: string): string {
@@ -146,15 +150,26 @@ async function withinGrace(work: Promise<unknown>): Promise<void> {
 /** Passwords the client may echo, scrubbed from every error. */
 function secretsOf(client: Redis | Cluster): string[] {
   const { options, startupNodes = [] } = client as unknown as {
-    options: { password?: unknown; redisOptions?: { password?: unknown } };
+    options: RedisSecretOptions & { redisOptions?: RedisSecretOptions };
     startupNodes?: unknown[];
   };
   const candidates = [
-    options.password,
-    options.redisOptions?.password,
+    ...secretFieldsOf(options),
+    ...secretFieldsOf(options.redisOptions),
     ...startupNodes.map((node) => (node as { password?: unknown } | null)?.password),
   ];
   return candidates.filter(
     (secret): secret is string => typeof secret === 'string' && secret !== '',
   );
+}
+
+/** The client option fields that can hold a credential. */
+interface RedisSecretOptions {
+  password?: unknown;
+  sentinelPassword?: unknown;
+  tls?: { passphrase?: unknown };
+}
+
+function secretFieldsOf(options: RedisSecretOptions | undefined): unknown[] {
+  return [options?.password, options?.sentinelPassword, options?.tls?.passphrase];
 }

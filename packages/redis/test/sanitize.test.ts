@@ -90,6 +90,8 @@ describe('errors never contain a password or a stored value', () => {
     for (const error of failures) {
       expect(renderings(error)).toMatch(/OOM/);
       expect((error as { unhealthy: boolean }).unhealthy).toBe(false);
+      // An error reply means the command did not run: the scripts write only as their last step.
+      expect((error as { indeterminate: boolean }).indeterminate).toBe(false);
       expectSanitized(error, [STORED, PASSWORD]);
     }
   });

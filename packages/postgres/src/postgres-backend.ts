@@ -4,6 +4,7 @@ import {
   type Expiry,
   KVBackendBase,
   type KVError,
+  type KVOperation,
   type OperationOptions,
   raceInterruptions,
   type ValidationProblem,
@@ -151,9 +152,7 @@ export class PostgresBackend extends KVBackendBase {
 
   protected async doClose(): Promise<void> {
     this.#purge?.stop();
-    this.#limit.close(
-      this.error({ code: 'CLOSED', detail: 'the backend was closed while the call waited' }),
-    );
+    this.#limit.close(CLOSED_WHILE_WAITING);
     if (!this.#closeClient) return;
     // Let statements already sent finish (bounded), then end the client. Only a caller's
     // client may still run statements of its own, so only it gets a graceful end: porsager
@@ -163,6 +162,17 @@ export class PostgresBackend extends KVBackendBase {
       () => {},
     );
     await this.sql.end({ timeout: this.#ownsClient ? 0 : this.#closeTimeout / 1000 });
+  }
+
+  /** Calls still queued when the backend closed were never sent: CLOSED, naming their op and key. */
+  protected override failure(op: KVOperation, key: string | undefined, error: unknown): KVError {
+    if (error !== CLOSED_WHILE_WAITING) return super.failure(op, key, error);
+    return this.error({
+      code: 'CLOSED',
+      op,
+      key,
+      detail: 'the backend was closed while the call waited',
+    });
   }
 
   protected override mayHaveBeenApplied(error: unknown): boolean {
@@ -222,6 +232,7 @@ function isRunning(query: object): boolean {
 
 /** Rejection of a call withdrawn from the queue; nobody sees it (its caller already left). */
 const WITHDRAWN = new Error('withdrawn before it was sent');
+const CLOSED_WHILE_WAITING = new Error('closed before it was sent');
 
 /** The TTL parameter: ms, or NULL for no expiry (and for 'keep', whose SQL ignores it). */
 function ttlOf(expiry: Expiry): number | null {

@@ -78,7 +78,7 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
       rounds: () => fixedRounds ?? 1,
       warmupMs: () => 100,
       durationMs: (_adapter, concurrency) => (concurrency === 1 ? 200 : 300),
-      sustainedMs: 6_000,
+      sustainedMs: 4_000,
       purge: { expiredRows: 100_000, durationMs: 2_000 },
       roundTripMs: 150,
       extras,
@@ -93,7 +93,7 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
       fixedRounds ?? (adapter === 'memory' || concurrency === 1 || TARGET_OPS.includes(op) ? 2 : 1),
     warmupMs: (adapter) => (adapter === 'memory' ? 200 : 500),
     durationMs: (adapter, concurrency) =>
-      adapter === 'memory' ? 1_000 : concurrency === 1 ? 2_000 : 10_000,
+      adapter === 'memory' ? 1_000 : concurrency === 1 ? 1_500 : 10_000,
     sustainedMs: 30_000,
     purge: { expiredRows: 1_000_000, durationMs: 10_000 },
     roundTripMs: 500,

@@ -72,7 +72,7 @@ function methodSection(context: RunContext): string[] {
     '  rounds, ± half their range relative to it (0 % with one round); p50/p99 come from all rounds.',
     `  Rounds per cell: ${context.method.rounds}.`,
     "- `raw` sends exactly what the adapter sends (the adapter's own SQL/Lua imported from its build,",
-    "  the adapter's driver options), the floor for that design. `raw-pipelined` (Postgres, only when",
+    "  the adapter's driver options and, on Redis, its one-write-per-tick batching), the floor for that design. `raw-pipelined` (Postgres, only when",
     '  the adapter does not pipeline alike) is porsager with `max_pipeline: 1`, the steady-throughput',
     '  reference of the CAS target. `keyv` is Keyv 5 with @keyv/postgres 2 (pg, unnamed statements)',
     '  or @keyv/redis 5 (node-redis); `unstorage` is its redis driver (ioredis, single server only);',

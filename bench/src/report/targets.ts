@@ -88,7 +88,7 @@ export function checkTargets(records: readonly BenchRecord[], context: RunContex
   ) ?? []) {
     checks.push(
       verdict(
-        `postgres c${sustained.concurrency} sustained: last 5 s ≥ 0.9× first 5 s`,
+        `postgres c${sustained.concurrency} sustained: last window ≥ 0.9× first (5 s windows of 30 s in full mode)`,
         1,
         sustained.lastToFirst >= 0.9,
         `${Math.round(sustained.firstWindowOpsPerSec)} → ${Math.round(sustained.lastWindowOpsPerSec)} ops/s (${sustained.lastToFirst.toFixed(2)}×)`,

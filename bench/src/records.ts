@@ -41,6 +41,9 @@ export interface BenchRecord {
   /** `cas-hot`: successful increments missing from the final counter (must be 0 for Strongbox). */
   lostUpdates?: number;
   contenderLostUpdates?: number;
+  /** `delete`: share of deletes that ran out of seeded keys and removed nothing. */
+  exhaustedShare?: number;
+  contenderExhaustedShare?: number;
 }
 
 /** Flatten cells into records, one per non-Strongbox contender. */
@@ -70,6 +73,8 @@ export function toRecords(cells: readonly CellResult[]): BenchRecord[] {
         ...optional('contenderAttemptsPerSuccess', other.attemptsPerSuccess),
         ...optional('lostUpdates', strongbox.lostUpdates),
         ...optional('contenderLostUpdates', other.lostUpdates),
+        ...optional('exhaustedShare', strongbox.exhaustedShare),
+        ...optional('contenderExhaustedShare', other.exhaustedShare),
       }),
     );
   });

@@ -140,6 +140,22 @@ function adapterSection(adapter: AdapterName, records: readonly BenchRecord[]): 
       );
     }
   }
+  const exhausted = rows.filter(
+    (r) => (r.exhaustedShare ?? 0) > 0.01 || (r.contenderExhaustedShare ?? 0) > 0.01,
+  );
+  if (exhausted.length > 0) {
+    lines.push(
+      '',
+      `Deletes that found their seeded keys used up (seeding is capped) and removed nothing: ` +
+        exhausted
+          .map(
+            (r) =>
+              `c${r.concurrency} Strongbox ${percent(r.exhaustedShare ?? 0)}, ${r.contender} ${percent(r.contenderExhaustedShare ?? 0)}`,
+          )
+          .join('; ') +
+        '.',
+    );
+  }
   lines.push('');
   return lines;
 }

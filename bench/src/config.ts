@@ -76,13 +76,14 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
       adapters,
       ops,
       rounds: () => fixedRounds ?? 1,
-      warmupMs: () => 100,
-      durationMs: (_adapter, concurrency) => (concurrency === 1 ? 200 : 300),
-      sustainedMs: 4_000,
-      purge: { expiredRows: 100_000, durationMs: 2_000 },
-      roundTripMs: 150,
+      warmupMs: (adapter) => (adapter === 'memory' ? 50 : 100),
+      durationMs: (adapter, concurrency) =>
+        adapter === 'memory' ? 150 : concurrency === 1 ? 200 : 300,
+      sustainedMs: 2_000,
+      purge: { expiredRows: 100_000, durationMs: 1_500 },
+      roundTripMs: 100,
       extras,
-      maxDeleteKeys: 200_000,
+      maxDeleteKeys: 100_000,
     };
   }
   return {

@@ -34,7 +34,7 @@ const RUNS = [
 
 /** Run `get-hit` for `durationMs` per run and compare the first and last seconds of each. */
 export async function runSustained(url: string, durationMs: number): Promise<SustainedResult[]> {
-  const windowSeconds = Math.min(WINDOW_S, Math.floor(durationMs / 3000));
+  const windowSeconds = Math.max(1, Math.min(WINDOW_S, Math.floor(durationMs / 3000)));
   const results: SustainedResult[] = [];
   for (const { client, concurrency } of RUNS) {
     const contender = await sustainedContender(url, client);

@@ -43,6 +43,15 @@ interface Call {
 }
 
 /**
+ * Where a call's record rides on the promise `#execute` returns, for `onInterrupted`. A
+ * property instead of a WeakMap keyed by the promise: a WeakMap entry per call made the
+ * garbage collector's work per call several times larger (benchmarked: 10-25 % of get
+ * throughput at 64 concurrent calls).
+ */
+const CALL = Symbol('call');
+type TrackedWork<T> = Promise<T> & { [CALL]?: Call };
+
+/**
  * The PostgreSQL Strongbox backend: one row per key in one table, every operation one SQL
  * statement on porsager's `postgres` client. Create it with `createPostgresBackend`.
  */
@@ -53,7 +62,6 @@ export class PostgresBackend extends KVBackendBase {
   readonly table: string;
   readonly #statements: Statements;
   readonly #limit: InFlightLimit;
-  readonly #calls = new WeakMap<Promise<unknown>, Call>();
   readonly #queryOptions: { prepare: boolean };
   readonly #ownsClient: boolean;
   readonly #closeClient: boolean;
@@ -188,7 +196,7 @@ export class PostgresBackend extends KVBackendBase {
    * to run: porsager mismatches results when such a statement is cancelled.
    */
   protected override onInterrupted(work: Promise<unknown>): void {
-    const call = this.#calls.get(work);
+    const call = (work as TrackedWork<unknown>)[CALL];
     if (call === undefined || call.admission.withdraw(WITHDRAWN)) return;
     if (call.query !== undefined && isRunning(call.query)) call.query.cancel();
   }
@@ -214,8 +222,8 @@ export class PostgresBackend extends KVBackendBase {
       call.query = query;
       return query as unknown as Promise<RawRows>;
     });
-    const work = call.admission.promise.then(read);
-    this.#calls.set(work, call);
+    const work: TrackedWork<T> = call.admission.promise.then(read);
+    work[CALL] = call;
     return work;
   }
 }

@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { type AdapterExtras, type AdapterSetup, setUpAdapter } from './adapters.js';
 import { type AdapterName, type BenchConfig, parseConfig } from './config.js';
 import { describeEnvironment } from './environment.js';
@@ -13,6 +14,7 @@ import { renderTable, renderTargets } from './terminal-table.js';
 async function main(): Promise<void> {
   const config = parseConfig(process.argv.slice(2));
   const startedAt = new Date();
+  const [loadAtStart = 0] = loadavg();
   const environment = describeEnvironment();
   const cells: CellResult[] = [];
   const serverSettings: Partial<Record<AdapterName, Record<string, string>>> = {};
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
     startedAt: startedAt.toISOString(),
     durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
     mode: config.quick ? 'quick' : 'full',
+    loadAverage: { start: loadAtStart, end: loadavg()[0] ?? 0 },
     method: methodOf(config),
     environment,
     serverSettings,

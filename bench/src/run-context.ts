@@ -7,6 +7,8 @@ export interface RunContext {
   startedAt: string;
   durationS: number;
   mode: 'quick' | 'full';
+  /** 1-minute load average when the run started and when it ended (another process's load skews a run). */
+  loadAverage: { start: number; end: number };
   /** How long each measurement ran, for the docs' method section. */
   method: {
     /** How many rounds each cell had, as text (`2`, or `2; 1 at c64 for ...`). */

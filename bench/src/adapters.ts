@@ -14,6 +14,7 @@ import type { CountedContenders } from './round-trips/count-round-trips.js';
 import { startCountingProxy } from './round-trips/counting-proxy.js';
 import { countPostgresRoundTrips } from './round-trips/postgres-messages.js';
 import { countRedisCommands } from './round-trips/redis-commands.js';
+import { checkpointsOf } from './servers/checkpoints.js';
 import { startBenchPostgres } from './servers/postgres-server.js';
 import { startBenchRedis } from './servers/redis-servers.js';
 
@@ -25,6 +26,8 @@ export interface AdapterSetup {
   contenders(): Promise<Contender[]>;
   /** The same contenders talking through counting proxies; networked adapters only. */
   counted?(): Promise<CountedContenders>;
+  /** Run before each cell, outside any measurement. */
+  beforeCell?(): Promise<void>;
   /** Measurements only this adapter has (Postgres: the sustained run and purge under load). */
   extras?(config: BenchConfig): Promise<AdapterExtras>;
   stop(): Promise<void>;
@@ -51,6 +54,7 @@ export async function setUpAdapter(name: AdapterName): Promise<AdapterSetup> {
 
 async function setUpPostgres(): Promise<AdapterSetup> {
   const server = await startBenchPostgres();
+  const checkpoints = checkpointsOf(server.url);
   const { hostname, port } = new URL(server.url);
   return {
     name: 'postgres',
@@ -75,7 +79,7 @@ async function setUpPostgres(): Promise<AdapterSetup> {
     },
     async extras(config) {
       log('postgres: sustained run');
-      const sustained = await runSustained(server.url, config.sustainedMs);
+      const sustained = await runSustained(server.url, config.sustainedMs, checkpoints);
       log('postgres: purge under load');
       const purgeUnderLoad = await runPurgeUnderLoad(
         server.url,
@@ -84,7 +88,11 @@ async function setUpPostgres(): Promise<AdapterSetup> {
       );
       return { sustained, purgeUnderLoad };
     },
-    stop: server.stop,
+    beforeCell: () => checkpoints.force(),
+    async stop() {
+      await checkpoints.close();
+      await server.stop();
+    },
   };
 }
 

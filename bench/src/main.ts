@@ -74,7 +74,7 @@ async function measureAdapter(setup: AdapterSetup, config: BenchConfig): Promise
   const contenders = await setup.contenders();
   let cells: CellResult[];
   try {
-    cells = await runAdapterCells(setup.name, contenders, config);
+    cells = await runAdapterCells(setup.name, contenders, config, setup.beforeCell);
   } finally {
     await Promise.all(contenders.map((contender) => contender.close()));
   }

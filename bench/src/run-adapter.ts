@@ -10,11 +10,13 @@ const DELETE_HEADROOM = 1.3;
 /**
  * Measure every configured op × concurrency of one adapter. Contenders lacking an op are left
  * out of that cell. `delete` seeds keys from the fastest rate each contender showed so far.
+ * `beforeCell` runs before each cell (Postgres forces a checkpoint there).
  */
 export async function runAdapterCells(
   adapter: AdapterName,
   contenders: readonly Contender[],
   config: BenchConfig,
+  beforeCell?: () => Promise<void>,
 ): Promise<CellResult[]> {
   const fastest = new Map<string, number>();
   const cells: CellResult[] = [];
@@ -24,6 +26,7 @@ export async function runAdapterCells(
       const warmupMs = config.warmupMs(adapter, concurrency);
       const rateKey = (contender: Contender) => `${contender.kind}/${concurrency}`;
       log(`${adapter} ${op} c${concurrency}`);
+      await beforeCell?.();
       const results = await measureCell({
         adapter,
         op,

@@ -2,6 +2,7 @@ import { runClosedLoop } from '../closed-loop.js';
 import type { ContenderKind } from '../contender.js';
 import { sustainedContender } from '../contenders/postgres.js';
 import { formatRate, log } from '../format.js';
+import type { Checkpoints } from '../servers/checkpoints.js';
 import { prepareWorkload } from '../workloads.js';
 
 /** Length of the windows compared at the start and end of a run. */
@@ -19,6 +20,8 @@ export interface SustainedResult {
   lastWindowOpsPerSec: number;
   /** last ÷ first: below 1 means the client slows down under sustained load. */
   lastToFirst: number;
+  /** Checkpoints the server ran during the run (one is forced just before it). */
+  checkpointsDuring: number;
 }
 
 /**
@@ -32,15 +35,25 @@ const RUNS = [
   { client: 'stock', concurrency: 64 },
 ] as const;
 
-/** Run `get-hit` for `durationMs` per run and compare the first and last seconds of each. */
-export async function runSustained(url: string, durationMs: number): Promise<SustainedResult[]> {
+/**
+ * Run `get-hit` for `durationMs` per run and compare the first and last seconds of each. A
+ * checkpoint is forced before each run, so no timed one lands inside it and reads as decay.
+ */
+export async function runSustained(
+  url: string,
+  durationMs: number,
+  checkpoints: Checkpoints,
+): Promise<SustainedResult[]> {
   const windowSeconds = Math.max(1, Math.min(WINDOW_S, Math.floor(durationMs / 3000)));
   const results: SustainedResult[] = [];
   for (const { client, concurrency } of RUNS) {
     const contender = await sustainedContender(url, client);
     try {
       const workload = await prepareWorkload('get-hit', contender, { concurrency, capacity: 0 });
+      await checkpoints.force();
+      const checkpointsBefore = await checkpoints.count();
       const run = await runClosedLoop(workload.step, { concurrency, warmupMs: 0, durationMs });
+      const checkpointsDuring = (await checkpoints.count()) - checkpointsBefore;
       const mean = (seconds: number[]) => seconds.reduce((sum, n) => sum + n, 0) / seconds.length;
       const first = mean(run.perSecond.slice(0, windowSeconds));
       const last = mean(run.perSecond.slice(-windowSeconds));
@@ -53,6 +66,7 @@ export async function runSustained(url: string, durationMs: number): Promise<Sus
         firstWindowOpsPerSec: first,
         lastWindowOpsPerSec: last,
         lastToFirst: last / first,
+        checkpointsDuring,
       });
       log(
         `  sustained ${contender.kind} c${concurrency}: first ${windowSeconds} s ${formatRate(first)} ops/s, ` +

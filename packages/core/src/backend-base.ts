@@ -104,7 +104,7 @@ export abstract class KVBackendBase implements KVBackend {
       options,
       checkKey(key) ?? checkOperationOptions(options),
     );
-    return rejected ?? this.#execute('get', key, options, () => this.doGet(key, options));
+    return rejected ?? this.run('get', key, options, () => this.doGet(key, options));
   }
 
   set(key: string, value: string, options?: WriteOptions): Promise<void> {
@@ -112,7 +112,7 @@ export abstract class KVBackendBase implements KVBackend {
     const rejected = this.#precheck('set', key, options, problem);
     return (
       rejected ??
-      this.#execute('set', key, options, () => this.doSet(key, value, expiryOf(options), options))
+      this.run('set', key, options, () => this.doSet(key, value, expiryOf(options), options))
     );
   }
 
@@ -130,7 +130,7 @@ export abstract class KVBackendBase implements KVBackend {
     const rejected = this.#precheck('checkAndSet', key, options, problem);
     return (
       rejected ??
-      this.#execute('checkAndSet', key, options, () =>
+      this.run('checkAndSet', key, options, () =>
         this.doCheckAndSet(key, expected, next, expiryOf(options), options),
       )
     );
@@ -142,9 +142,7 @@ export abstract class KVBackendBase implements KVBackend {
     const rejected = this.#precheck('checkAndDelete', key, options, problem);
     return (
       rejected ??
-      this.#execute('checkAndDelete', key, options, () =>
-        this.doCheckAndDelete(key, expected, options),
-      )
+      this.run('checkAndDelete', key, options, () => this.doCheckAndDelete(key, expected, options))
     );
   }
 
@@ -155,12 +153,12 @@ export abstract class KVBackendBase implements KVBackend {
       options,
       checkKey(key) ?? checkOperationOptions(options),
     );
-    return rejected ?? this.#execute('delete', key, options, () => this.doDelete(key, options));
+    return rejected ?? this.run('delete', key, options, () => this.doDelete(key, options));
   }
 
   ping(options?: OperationOptions): Promise<void> {
     const rejected = this.#precheck('ping', undefined, options, checkOperationOptions(options));
-    return rejected ?? this.#execute('ping', undefined, options, () => this.doPing(options));
+    return rejected ?? this.run('ping', undefined, options, () => this.doPing(options));
   }
 
   close(): Promise<void> {
@@ -181,7 +179,8 @@ export abstract class KVBackendBase implements KVBackend {
    * Run one operation on the driver with the deadline and abort rules of the contract,
    * wrapping any driver error in a KVError. Adapters use it for their own extra operations
    * (after {@link rejectionBeforeIO} for their arguments); it rejects a closed backend and an
-   * already-aborted signal without calling `work`.
+   * already-aborted signal without calling `work`. Every built-in operation goes through it,
+   * so a subclass that overrides it sees every call.
    */
   protected run<T>(
     op: KVOperation,

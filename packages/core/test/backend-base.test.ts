@@ -185,4 +185,28 @@ describe('KVBackendBase', () => {
     }
     expect(() => new ScriptedBackend({ operationTimeout: 2 ** 31 - 1 })).not.toThrow();
   });
+
+  it('routes every built-in operation through run(), the seam subclasses override', async () => {
+    const seen: string[] = [];
+    class Observed extends ScriptedBackend {
+      protected override run<T>(
+        op: Parameters<KVBackendBase['run']>[0],
+        key: string | undefined,
+        options: OperationOptions | undefined,
+        work: () => Promise<T>,
+      ): Promise<T> {
+        seen.push(op);
+        return super.run(op, key, options, work);
+      }
+    }
+    const backend = new Observed();
+    backend.respond = () => Promise.resolve(true);
+    await backend.get('k');
+    await backend.set('k', 'v');
+    await backend.checkAndSet('k', null, 'v');
+    await backend.checkAndDelete('k', 'v');
+    await backend.delete('k');
+    await backend.ping();
+    expect(seen).toEqual(['get', 'set', 'checkAndSet', 'checkAndDelete', 'delete', 'ping']);
+  });
 });

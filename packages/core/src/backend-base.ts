@@ -203,15 +203,17 @@ export abstract class KVBackendBase implements KVBackend {
     } catch (error) {
       return Promise.reject(this.failure(op, key, error));
     }
-    const guarded = pending.catch((error: unknown) => {
-      throw this.failure(op, key, error);
-    });
     const timeout = options?.timeout ?? this.#operationTimeout;
-    return raceInterruptions(guarded, options?.signal, timeout, (reason) => {
-      guarded.catch(() => undefined); // its late failure is nobody's business now
-      this.onInterrupted(pending, reason);
-      return this.#interruption(op, key, reason);
-    });
+    return raceInterruptions(
+      pending,
+      options?.signal,
+      timeout,
+      (reason) => {
+        this.onInterrupted(pending, reason);
+        return this.#interruption(op, key, reason);
+      },
+      (error) => this.failure(op, key, error),
+    );
   }
 
   /**

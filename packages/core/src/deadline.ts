@@ -4,24 +4,35 @@ export type Interruption = 'ABORTED' | 'TIMEOUT';
 /**
  * Settle with `work`'s outcome, or reject at once with `onInterrupt(reason)` when `signal`
  * aborts or `timeoutMs` passes first. The work itself keeps running (a driver may not be able
- * to recall a request already sent); its late outcome is ignored.
+ * to recall a request already sent); its late outcome is ignored. `onFailure`, when given,
+ * maps the work's own rejection (not called for one that comes after an interruption).
  */
 export function raceInterruptions<T>(
   work: Promise<T>,
   signal: AbortSignal | undefined,
   timeoutMs: number | undefined,
   onInterrupt: (reason: Interruption) => unknown,
+  onFailure?: (error: unknown) => unknown,
 ): Promise<T> {
-  if (signal === undefined && timeoutMs === undefined) return work;
+  if (signal === undefined && timeoutMs === undefined) {
+    if (onFailure === undefined) return work;
+    return work.then(undefined, (error: unknown) => {
+      throw onFailure(error);
+    });
+  }
+  // One promise per call, whichever way it ends: this path runs for every backend operation.
   return new Promise<T>((resolve, reject) => {
+    let settled = false;
     let timer: NodeJS.Timeout | undefined;
-    const cleanup = () => {
+    const finish = (): boolean => {
+      if (settled) return false;
+      settled = true;
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      return true;
     };
     const interrupt = (reason: Interruption) => {
-      cleanup();
-      reject(onInterrupt(reason));
+      if (finish()) reject(onInterrupt(reason));
     };
     const onAbort = () => interrupt('ABORTED');
     if (timeoutMs !== undefined) {
@@ -31,12 +42,10 @@ export function raceInterruptions<T>(
     signal?.addEventListener('abort', onAbort, { once: true });
     work.then(
       (value) => {
-        cleanup();
-        resolve(value);
+        if (finish()) resolve(value);
       },
       (error: unknown) => {
-        cleanup();
-        reject(error);
+        if (finish()) reject(onFailure === undefined ? error : onFailure(error));
       },
     );
   });

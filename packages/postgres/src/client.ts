@@ -32,10 +32,9 @@ export function openClient(settings: PostgresSettings): OpenedClient {
 
 /**
  * porsager options for the adapter's own client.
- * - At most two statements in flight per connection (`max_pipeline: 1`: one running, one
- *   sent behind it), and the adapter admits no more calls than that at once (see
- *   `in-flight-limit.ts`), so the driver's internal queues stay empty: they slow down as
- *   they grow under sustained overload.
+ * - The adapter sends its statements on reserved connections, two at a time each (see
+ *   `connection-lanes.ts`); `max_pipeline: 2` lets the second go out behind the first, and
+ *   bounds what your own queries on `sql` pipeline.
  * - A bounded `connect_timeout` and a short reconnect backoff (at most 1 s instead of 20 s)
  *   make calls fail fast while the server is down and recover soon after it returns.
  * - No array-type lookup on connect (nothing here uses arrays), notices are not printed.
@@ -48,7 +47,7 @@ export function driverOptions(
     prepare: client.prepare,
     connect_timeout: client.connectTimeout / 1000,
     idle_timeout: client.idleTimeout === 0 ? undefined : client.idleTimeout / 1000,
-    max_pipeline: STATEMENTS_PER_CONNECTION - 1,
+    max_pipeline: STATEMENTS_PER_CONNECTION,
     backoff: reconnectDelay,
     fetch_types: false,
     onnotice: () => undefined,

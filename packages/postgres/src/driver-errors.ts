@@ -46,3 +46,12 @@ export function mayHaveBeenApplied(error: unknown): boolean {
   if (NEVER_SENT_CODES.has(code) || code.startsWith('28')) return false;
   return severity !== 'ERROR';
 }
+
+/**
+ * Whether the connection a statement failed on is unusable now: anything but the server's
+ * answer with an ERROR (after which the session goes on) means the socket failed or the server
+ * ended the session (FATAL, PANIC).
+ */
+export function connectionLost(error: unknown): boolean {
+  return (error as { severity?: unknown } | null)?.severity !== 'ERROR';
+}

@@ -10,11 +10,12 @@ import {
   type ValidationProblem,
 } from '@strongbox/core';
 import { STATEMENTS_PER_CONNECTION } from './client.js';
+import { type Admission, ConnectionLanes } from './connection-lanes.js';
 import { mayHaveBeenApplied } from './driver-errors.js';
 import type { TableNames } from './identifiers.js';
-import { type Admission, InFlightLimit } from './in-flight-limit.js';
 import type { PostgresClient, PostgresSettings } from './options.js';
 import { type PurgeSchedule, startPurgeSchedule } from './purge-schedule.js';
+import { type ReservedConnection, reservedConnections } from './reserved-connection.js';
 import { type Statements, statementsFor } from './statements.js';
 import { decodeValue, encodeValue } from './value-codec.js';
 
@@ -24,6 +25,8 @@ type RawRows = Buffer[][] & { count: number };
 /** Default and largest `purgeExpired` batch. */
 export const DEFAULT_PURGE_BATCH_SIZE = 1000;
 const MAX_PURGE_BATCH_SIZE = 2 ** 31 - 1;
+/** A lane that ran nothing for 1-2 s goes back to the pool (and to its `idleTimeout`). */
+const LANE_LINGER_MS = 1000;
 
 /** Everything a {@link PostgresBackend} is built from; see `createPostgresBackend`. */
 export interface PostgresBackendInit {
@@ -61,7 +64,7 @@ export class PostgresBackend extends KVBackendBase {
   /** The quoted, schema-qualified table name, e.g. `"public"."strongbox_kv"`. */
   readonly table: string;
   readonly #statements: Statements;
-  readonly #limit: InFlightLimit;
+  readonly #lanes: ConnectionLanes<ReservedConnection>;
   readonly #queryOptions: { prepare: boolean };
   readonly #ownsClient: boolean;
   readonly #closeClient: boolean;
@@ -80,7 +83,11 @@ export class PostgresBackend extends KVBackendBase {
     this.sql = init.sql;
     this.table = init.names.table;
     this.#statements = statementsFor(init.names);
-    this.#limit = new InFlightLimit(init.sql.options.max * STATEMENTS_PER_CONNECTION);
+    this.#lanes = new ConnectionLanes(reservedConnections(init.sql, STATEMENTS_PER_CONNECTION), {
+      maxLanes: lanesFor(init.sql.options.max),
+      perLane: STATEMENTS_PER_CONNECTION,
+      lingerMs: LANE_LINGER_MS,
+    });
     // The client's own `prepare: false` still wins (porsager checks both).
     this.#queryOptions = { prepare: true };
     const { source } = init.settings;
@@ -160,15 +167,20 @@ export class PostgresBackend extends KVBackendBase {
 
   protected async doClose(): Promise<void> {
     this.#purge?.stop();
-    this.#limit.close(CLOSED_WHILE_WAITING);
-    if (!this.#closeClient) return;
+    this.#lanes.close(CLOSED_WHILE_WAITING);
+    if (!this.#closeClient) {
+      // The caller's pool gets its connections back; statements on them still complete.
+      this.#lanes.releaseAll();
+      return;
+    }
     // Let statements already sent finish (bounded), then end the client. Only a caller's
     // client may still run statements of its own, so only it gets a graceful end: porsager
     // waits out the whole timeout for a connection that was cut mid-statement.
-    const drained = this.#limit.whenIdle();
+    const drained = this.#lanes.whenIdle();
     await raceInterruptions(drained, undefined, this.#closeTimeout, () => 'gave up').catch(
       () => {},
     );
+    this.#lanes.releaseAll();
     await this.sql.end({ timeout: this.#ownsClient ? 0 : this.#closeTimeout / 1000 });
   }
 
@@ -214,11 +226,11 @@ export class PostgresBackend extends KVBackendBase {
     return this.rejectionBeforeIO('purge', undefined, options, problem);
   }
 
-  /** Run one statement through the in-flight limit; `work` is registered for interruption. */
+  /** Run one statement on a lane; `work` is registered for interruption. */
   #execute<T>(text: string, params: unknown[], read: (rows: RawRows) => T): Promise<T> {
     const call = {} as Call;
-    call.admission = this.#limit.run(() => {
-      const query = this.sql.unsafe(text, params as never[], this.#queryOptions).raw();
+    call.admission = this.#lanes.run((connection) => {
+      const query = connection.send(text, params, this.#queryOptions);
       call.query = query;
       return query as unknown as Promise<RawRows>;
     });
@@ -236,6 +248,14 @@ export class PostgresBackend extends KVBackendBase {
  */
 function isRunning(query: object): boolean {
   return (query as { active?: unknown }).active === true;
+}
+
+/**
+ * Lanes for a pool of `max` connections: all but one, so queries of your own on `sql` always
+ * find a connection however busy the backend is.
+ */
+function lanesFor(max: number): number {
+  return Math.max(1, max - 1);
 }
 
 /** Rejection of a call withdrawn from the queue; nobody sees it (its caller already left). */

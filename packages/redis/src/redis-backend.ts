@@ -77,15 +77,22 @@ export class RedisBackend extends KVBackendBase {
     return this.client.get(this.#key(key));
   }
 
-  protected async doSet(key: string, value: string, expiry: Expiry): Promise<void> {
+  // The write operations chain on the client's promise instead of awaiting it in an async
+  // function: one promise per call fewer, on the path every call takes.
+
+  protected doSet(key: string, value: string, expiry: Expiry): Promise<void> {
     const redisKey = this.#key(key);
     this.#coalesceWrites();
-    if (expiry === 'keep') await this.client.set(redisKey, value, 'KEEPTTL');
-    else if (expiry > 0) await this.client.set(redisKey, value, 'PX', expiry);
-    else await this.client.set(redisKey, value);
+    const reply =
+      expiry === 'keep'
+        ? this.client.set(redisKey, value, 'KEEPTTL')
+        : expiry > 0
+          ? this.client.set(redisKey, value, 'PX', expiry)
+          : this.client.set(redisKey, value);
+    return reply.then(nothing);
   }
 
-  protected async doCheckAndSet(
+  protected doCheckAndSet(
     key: string,
     expected: string | null,
     next: string,
@@ -93,17 +100,17 @@ export class RedisBackend extends KVBackendBase {
   ): Promise<boolean> {
     const args = [expected === null ? '0' : '1', expected ?? '', next, String(expiry)];
     this.#coalesceWrites();
-    return (await evalScript(this.client, CHECK_AND_SET, this.#key(key), args)) === 1;
+    return evalScript(this.client, CHECK_AND_SET, this.#key(key), args).then(isOne);
   }
 
-  protected async doCheckAndDelete(key: string, expected: string): Promise<boolean> {
+  protected doCheckAndDelete(key: string, expected: string): Promise<boolean> {
     this.#coalesceWrites();
-    return (await evalScript(this.client, CHECK_AND_DELETE, this.#key(key), [expected])) === 1;
+    return evalScript(this.client, CHECK_AND_DELETE, this.#key(key), [expected]).then(isOne);
   }
 
-  protected async doDelete(key: string): Promise<boolean> {
+  protected doDelete(key: string): Promise<boolean> {
     this.#coalesceWrites();
-    return (await this.client.del(this.#key(key))) === 1;
+    return this.client.del(this.#key(key)).then(isOne);
   }
 
   /** PING; on a Cluster, see `pingCluster`. */
@@ -172,4 +179,11 @@ interface RedisSecretOptions {
 
 function secretFieldsOf(options: RedisSecretOptions | undefined): unknown[] {
   return [options?.password, options?.sentinelPassword, options?.tls?.passphrase];
+}
+
+function nothing(): void {}
+
+/** The reply of a write that reports 1 when it took effect. */
+function isOne(reply: unknown): boolean {
+  return reply === 1;
 }

@@ -41,12 +41,14 @@ export class LinearizabilityTestBackend extends KVBackendBase {
   }
 
   /** Reject every call in flight as a reset connection; a request already sent may still apply. */
-  async dropConnections(): Promise<void> {
+  /** Cut the one simulated connection, failing the calls on it; resolves 1 (connections cut). */
+  async dropConnections(): Promise<number> {
     for (const call of this.#inFlight) {
       call.dropped = true;
       call.fail(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
     }
     this.#inFlight.clear();
+    return 1;
   }
 
   protected doGet(key: string) {

@@ -15,7 +15,7 @@ function allRuleIds(): string[] {
     name: 'collected',
     create: createMemoryBackend,
     runner: { describe: (_name, register) => register(), it: (name) => ids.push(ruleIdOf(name)) },
-    faults: { dropConnections: async () => undefined },
+    faults: { dropConnections: async () => 1 },
   });
   return ids;
 }

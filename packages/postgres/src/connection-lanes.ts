@@ -19,6 +19,11 @@ export interface LaneLimits {
   perLane: number;
   /** A lane that ran nothing for between one and two of these is handed back. */
   lingerMs: number;
+  /**
+   * Opening a lane that takes longer fails (a connection that comes later is handed back), so
+   * an opening the source never finishes cannot stop the lanes from growing for good.
+   */
+  openTimeoutMs: number;
 }
 
 interface Lane<C> {
@@ -112,25 +117,23 @@ export class ConnectionLanes<C> {
     return { promise, withdraw };
   }
 
-  /** Reject every waiting task with `reason`, and every later `run`. Running tasks go on. */
+  /**
+   * Reject every waiting task with `reason`, and every later `run`. Running tasks go on; each
+   * lane is handed back once it has nothing in flight (at once when idle): a connection handed
+   * back mid-statement can lose what the driver still holds for it.
+   */
   close(reason: unknown): void {
     this.#closed = true;
     this.#closedWith = reason;
     clearTimeout(this.#sweepTimer);
     this.#rejectWaiting(reason);
+    for (const lane of [...this.#lanes]) if (lane.inFlight === 0) this.#handBack(lane);
   }
 
   /** Resolves once no task is running (at once when none is). */
   whenIdle(): Promise<void> {
     if (this.#running === 0) return Promise.resolve();
     return new Promise((resolve) => this.#onIdle.push(resolve));
-  }
-
-  /** Hand every live lane back, busy or not (after `close`; its tasks still settle). */
-  releaseAll(): void {
-    for (const lane of this.#lanes.splice(0)) {
-      if (this.#source.isAlive(lane.connection)) this.#source.release(lane.connection);
-    }
   }
 
   /**
@@ -173,8 +176,17 @@ export class ConnectionLanes<C> {
   #growIfShort(): void {
     if (this.#opening > 0 || this.waiting === 0 || !this.#canGrow()) return;
     this.#opening += 1;
+    const { openTimeoutMs } = this.#limits;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.#openFailed(new Error(`no connection could be opened within ${openTimeoutMs} ms`));
+    }, openTimeoutMs);
+    timer.unref();
     this.#source.open().then(
       (connection) => {
+        clearTimeout(timer);
+        if (timedOut) return this.#source.release(connection);
         this.#opening -= 1;
         if (this.#closed) return this.#source.release(connection);
         this.#lanes.push({ connection, inFlight: 0, usedSinceSweep: true });
@@ -182,12 +194,17 @@ export class ConnectionLanes<C> {
         this.#serveWaiting();
       },
       (error: unknown) => {
-        this.#opening -= 1;
-        if (this.#closed) return;
-        // Nothing can serve the waiting tasks: fail them now rather than retry behind them.
-        if (this.#opening === 0 && !this.#hasLiveLane()) this.#rejectWaiting(error);
+        clearTimeout(timer);
+        if (!timedOut) this.#openFailed(error);
       },
     );
+  }
+
+  #openFailed(error: unknown): void {
+    this.#opening -= 1;
+    if (this.#closed) return;
+    // Nothing can serve the waiting tasks: fail them now rather than retry behind them.
+    if (this.#opening === 0 && !this.#hasLiveLane()) this.#rejectWaiting(error);
   }
 
   #start<T>(lane: Lane<C>, task: (connection: C) => Promise<T>): Promise<T> {
@@ -218,6 +235,7 @@ export class ConnectionLanes<C> {
   #finished(lane: Lane<C>): void {
     lane.inFlight -= 1;
     this.#running -= 1;
+    if (this.#closed && lane.inFlight === 0) this.#handBack(lane);
     if (this.waiting > 0) this.#serveWaiting();
     if (this.#running === 0 && this.#onIdle.length > 0) {
       for (const resolve of this.#onIdle.splice(0)) resolve();
@@ -272,6 +290,14 @@ export class ConnectionLanes<C> {
     this.#withdrawn = 0;
   }
 
+  /** Drop `lane`, handing its connection back unless the driver already took it. */
+  #handBack(lane: Lane<C>): void {
+    const index = this.#lanes.indexOf(lane);
+    if (index === -1) return;
+    this.#lanes.splice(index, 1);
+    if (this.#source.isAlive(lane.connection)) this.#source.release(lane.connection);
+  }
+
   /** One timer for all lanes (not one per call): each tick hands back those unused since the last. */
   #scheduleSweep(): void {
     if (this.#sweepTimer !== undefined || this.#closed) return;
@@ -281,18 +307,12 @@ export class ConnectionLanes<C> {
 
   #sweep(): void {
     this.#sweepTimer = undefined;
-    const kept: Lane<C>[] = [];
-    for (const lane of this.#lanes) {
-      const alive = this.#source.isAlive(lane.connection);
-      if (lane.inFlight === 0 && (!alive || !lane.usedSinceSweep)) {
-        if (alive) this.#source.release(lane.connection);
-        continue;
-      }
-      lane.usedSinceSweep = false;
-      kept.push(lane);
+    for (const lane of [...this.#lanes]) {
+      const unused = !lane.usedSinceSweep || !this.#source.isAlive(lane.connection);
+      if (lane.inFlight === 0 && unused) this.#handBack(lane);
+      else lane.usedSinceSweep = false;
     }
-    this.#lanes = kept;
-    if (kept.length > 0) this.#scheduleSweep();
+    if (this.#lanes.length > 0) this.#scheduleSweep();
   }
 }
 

@@ -48,10 +48,17 @@ export function mayHaveBeenApplied(error: unknown): boolean {
 }
 
 /**
- * Whether the connection a statement failed on is unusable now: anything but the server's
- * answer with an ERROR (after which the session goes on) means the socket failed or the server
- * ended the session (FATAL, PANIC).
+ * Whether the connection a statement failed on is surely gone: its socket failed (a Node
+ * system error), porsager reports it closed, or the server ended the session (FATAL, PANIC).
+ * A server ERROR, or anything else, leaves the session going.
  */
 export function connectionLost(error: unknown): boolean {
-  return (error as { severity?: unknown } | null)?.severity !== 'ERROR';
+  if (!(error instanceof Error)) return false;
+  const { syscall, severity } = error as { syscall?: unknown; severity?: unknown };
+  return (
+    typeof syscall === 'string' ||
+    severity === 'FATAL' ||
+    severity === 'PANIC' ||
+    isDriverConnectionError(error)
+  );
 }

@@ -205,6 +205,11 @@ function resolveSource(o: Record<string, unknown>): ClientSource {
         `${conflicting.join(', ')} configure the adapter's own client; set them on your \`sql\` client instead`,
       );
     }
+    const { max_pipeline: maxPipeline } = o.sql.options as { max_pipeline?: unknown };
+    if (typeof maxPipeline === 'number' && maxPipeline < 1) {
+      // The adapter reserves connections and must see porsager accept a statement on each.
+      throw invalid('INVALID_CONFIG', 'sql must allow max_pipeline of at least 1 (it is 0)');
+    }
     return { kind: 'sql', sql: o.sql, closeClient: o.closeClient === true };
   }
   if (o.url === undefined) throw invalid('INVALID_CONFIG', 'give `url` or `sql`');

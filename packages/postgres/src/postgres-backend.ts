@@ -42,7 +42,7 @@ export interface PostgresBackendInit {
 /** One statement on its way: admitted (maybe still queued), then sent as `query`. */
 interface Call {
   admission: Admission<RawRows>;
-  query?: { cancel(): void };
+  query?: object;
 }
 
 /**
@@ -87,6 +87,7 @@ export class PostgresBackend extends KVBackendBase {
       maxLanes: lanesFor(init.sql.options.max),
       perLane: STATEMENTS_PER_CONNECTION,
       lingerMs: LANE_LINGER_MS,
+      openTimeoutMs: init.settings.operationTimeout,
     });
     // The client's own `prepare: false` still wins (porsager checks both).
     this.#queryOptions = { prepare: true };
@@ -167,12 +168,9 @@ export class PostgresBackend extends KVBackendBase {
 
   protected async doClose(): Promise<void> {
     this.#purge?.stop();
+    // Reserved connections go back to the pool as soon as their statements have settled.
     this.#lanes.close(CLOSED_WHILE_WAITING);
-    if (!this.#closeClient) {
-      // The caller's pool gets its connections back; statements on them still complete.
-      this.#lanes.releaseAll();
-      return;
-    }
+    if (!this.#closeClient) return;
     // Let statements already sent finish (bounded), then end the client. Only a caller's
     // client may still run statements of its own, so only it gets a graceful end: porsager
     // waits out the whole timeout for a connection that was cut mid-statement.
@@ -180,7 +178,6 @@ export class PostgresBackend extends KVBackendBase {
     await raceInterruptions(drained, undefined, this.#closeTimeout, () => 'gave up').catch(
       () => {},
     );
-    this.#lanes.releaseAll();
     await this.sql.end({ timeout: this.#ownsClient ? 0 : this.#closeTimeout / 1000 });
   }
 
@@ -210,7 +207,7 @@ export class PostgresBackend extends KVBackendBase {
   protected override onInterrupted(work: Promise<unknown>): void {
     const call = (work as TrackedWork<unknown>)[CALL];
     if (call === undefined || call.admission.withdraw(WITHDRAWN)) return;
-    if (call.query !== undefined && isRunning(call.query)) call.query.cancel();
+    if (call.query !== undefined && isRunning(call.query)) cancelRunning(call.query);
   }
 
   /** The contract's checks for purgeExpired, in its order: CLOSED, invalid arguments, ABORTED. */
@@ -256,6 +253,20 @@ function isRunning(query: object): boolean {
  */
 function lanesFor(max: number): number {
   return Math.max(1, max - 1);
+}
+
+/**
+ * Ask the server to cancel `query`. porsager's `query.cancel()` drops the promise of its cancel
+ * request, which opens a connection of its own and rejects when that fails (the server refuses
+ * connections): an unhandled rejection. So the request is made through porsager's `canceller`
+ * (what `cancel()` calls, once) and its failure ignored: the call has already given up.
+ */
+function cancelRunning(query: object): void {
+  const target = query as { canceller?: ((query: object) => Promise<unknown>) | null };
+  const { canceller } = target;
+  if (typeof canceller !== 'function') return;
+  target.canceller = null;
+  canceller(query).catch(() => undefined);
 }
 
 /** Rejection of a call withdrawn from the queue; nobody sees it (its caller already left). */

@@ -79,7 +79,11 @@ export class ReservedConnection {
   }
 }
 
-/** Lanes on reserved connections of `sql`'s pool, each carrying up to `inFlight` statements. */
+/**
+ * Lanes on reserved connections of `sql`'s pool, each carrying up to `inFlight` statements.
+ * (porsager can lose a reservation that waits for a busy pool; the lanes' `openTimeoutMs`
+ * bounds that wait.)
+ */
 export function reservedConnections(
   sql: PostgresClient,
   inFlight: number,
@@ -107,7 +111,13 @@ async function reserve(sql: PostgresClient, inFlight: number): Promise<ReservedC
     connection = driverConnection;
     return true; // porsager's "the connection can take more" answer
   };
-  await reserved.unsafe('SELECT 1', [], { onexecute: capture } as never);
+  try {
+    await reserved.unsafe('SELECT 1', [], { onexecute: capture } as never);
+  } catch (error) {
+    // A connection that is gone went back to the pool by itself; a live one must be handed back.
+    if (!connectionLost(error)) reserved.release();
+    throw error;
+  }
   if (connection === undefined) {
     reserved.release();
     throw new Error('porsager did not hand over the reserved connection');

@@ -28,8 +28,9 @@ describeConformance({
     dropConnections: async (backend) => {
       const sql = adminClient();
       try {
-        await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        const terminated = await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
           WHERE application_name = ${applicationNames.get(backend) ?? '?'}`;
+        return terminated.length;
       } finally {
         await sql.end();
       }

@@ -54,7 +54,8 @@ function fakeSource(): FakeSource {
 }
 
 function lanesOn(source: LaneSource<FakeConnection>, limits: Partial<LaneLimits> = {}) {
-  return new ConnectionLanes(source, { maxLanes: 1, perLane: 1, lingerMs: 1000, ...limits });
+  const defaults = { maxLanes: 1, perLane: 1, lingerMs: 1000, openTimeoutMs: 5000 };
+  return new ConnectionLanes(source, { ...defaults, ...limits });
 }
 
 /** Let the fake source's opens resolve and the lanes serve their waiters. */
@@ -143,6 +144,29 @@ describe('ConnectionLanes', () => {
     expect(lanes.waiting).toBe(0);
     source.failWith = undefined; // the server is back: the same lanes recover
     expect(await lanes.run(() => Promise.resolve('back')).promise).toBe('back');
+  });
+
+  it('an opening that never finishes fails in time, and one that finishes late is handed back', async () => {
+    vi.useFakeTimers();
+    const source = fakeSource();
+    const open = source.open;
+    let finishLate!: () => void;
+    source.open = () =>
+      new Promise((resolve) => {
+        finishLate = () => resolve({ id: 99, alive: true });
+      });
+    const lanes = lanesOn(source, { openTimeoutMs: 1000 });
+    const stuck = lanes.run(() => Promise.resolve('never'));
+    const outcome = expect(stuck.promise).rejects.toThrow('within 1000 ms');
+    await vi.advanceTimersByTimeAsync(1000);
+    await outcome;
+    source.open = open; // the next opening works: the lanes did not stop growing
+    const next = lanes.run(() => Promise.resolve('next')).promise;
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await next).toBe('next');
+    finishLate();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(source.released).toEqual([99]);
   });
 
   it('hands back a lane unused for a linger period, and keeps a busy one', async () => {
@@ -245,7 +269,25 @@ describe('ConnectionLanes', () => {
     await whenIdle;
     expect(started).toEqual(['first']);
     await lanes.whenIdle(); // already idle: resolves at once
-    lanes.releaseAll();
-    expect(source.released).toEqual([1]);
+  });
+
+  it('close hands idle lanes back at once and busy ones once their tasks settle', async () => {
+    const source = fakeSource();
+    const lanes = lanesOn(source, { maxLanes: 3 });
+    const started: string[] = [];
+    const busy = controllable(started, 'busy');
+    const running = lanes.run(busy.task).promise;
+    const done = Array.from({ length: 2 }, () => lanes.run(() => Promise.resolve('done')).promise);
+    await settle();
+    expect(await Promise.all(done)).toEqual(['done', 'done']);
+    expect(source.opened).toHaveLength(3);
+    const busyId = busy.ranOn()?.id;
+    lanes.close(new Error('closed'));
+    expect(source.released).toHaveLength(2);
+    expect(source.released).not.toContain(busyId); // its statement may still be held for it
+    busy.finish();
+    await running;
+    expect(source.released).toContain(busyId);
+    expect(lanes.lanes).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
@@ -101,6 +102,88 @@ describe('statements on reserved connections', () => {
       expect(await backend.get('k')).toBe('before');
       await backend.set('k', 'after');
       expect(await backend.get('k')).toBe('after');
+    } finally {
+      await backend.close();
+      await dropTable(backend.table);
+      await admin.end();
+    }
+  });
+
+  it('close() waits to hand back a connection until the statements porsager holds for it settle', async () => {
+    // A statement's first use on a connection is described first, which marks the connection
+    // full: porsager then holds the next one back in the reservation's own queue, and handing
+    // the connection back at that moment would lose it.
+    const sql = postgres(sharedUrl(), { max: 2, onnotice: () => undefined });
+    const backend = await createPostgresBackend({
+      sql,
+      table: uniqueTable('lanes'),
+      purgeInterval: 0,
+      operationTimeout: 60_000,
+    });
+    try {
+      await backend.set('k', 'v'); // opens the one lane
+      let releaseLock!: () => void;
+      const locked = new Promise<void>((resolve) => {
+        releaseLock = resolve;
+      });
+      const holding = sql.begin(async (tx) => {
+        await tx.unsafe(`UPDATE ${backend.table} SET key = key WHERE key = 'k'`);
+        await locked;
+      });
+      await sleep(100);
+      const blocked = backend.delete('k'); // first delete on the lane: waits for the row lock
+      const heldBack = backend.set('k2', 'x');
+      await sleep(100);
+      await backend.close();
+      releaseLock();
+      await holding;
+      expect(await blocked).toBe(true);
+      await heldBack;
+      const rows = await sql.unsafe(`SELECT 1 FROM ${backend.table} WHERE key = 'k2'`);
+      expect(rows).toHaveLength(1);
+    } finally {
+      await dropTable(backend.table);
+      await sql.end();
+    }
+  });
+
+  it('a cancel request that cannot connect is ignored, not an unhandled rejection', async () => {
+    // The server accepts no new connection (a proxy that stopped listening) while a statement
+    // waits on a row lock past its deadline: porsager's cancel request fails.
+    const target = new URL(sharedUrl());
+    const proxy = createServer((client) => {
+      const server = connect(Number(target.port), target.hostname);
+      client.pipe(server).pipe(client);
+      client.on('error', () => undefined);
+      server.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxied = new URL(sharedUrl());
+    proxied.host = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const backend = await createPostgresBackend({
+      url: proxied.toString(),
+      table: uniqueTable('lanes'),
+      purgeInterval: 0,
+    });
+    const admin = postgres(sharedUrl(), { max: 1, onnotice: () => undefined });
+    try {
+      await backend.set('k', 'v');
+      let releaseLock!: () => void;
+      const locked = new Promise<void>((resolve) => {
+        releaseLock = resolve;
+      });
+      const holding = admin.begin(async (tx) => {
+        await tx.unsafe(`UPDATE ${backend.table} SET key = key WHERE key = 'k'`);
+        await locked;
+      });
+      await sleep(100);
+      proxy.close(); // open connections stay; new ones are refused
+      await expect(backend.set('k', 'w', { timeout: 300 })).rejects.toMatchObject({
+        code: 'TIMEOUT',
+      });
+      await sleep(300); // the failed cancel request settles; vitest fails on an unhandled one
+      releaseLock();
+      await holding;
     } finally {
       await backend.close();
       await dropTable(backend.table);

@@ -107,6 +107,11 @@ describe('createPostgresBackend options', () => {
         await expectCode({ sql, ...own }, 'INVALID_CONFIG', /your `sql` client/);
       }
       await expectCode({ sql: {} }, 'INVALID_CONFIG');
+      const unpipelined = postgres(url, { max_pipeline: 0 } as postgres.Options<
+        Record<string, never>
+      >);
+      await expectCode({ sql: unpipelined }, 'INVALID_CONFIG', /max_pipeline/);
+      await unpipelined.end();
       await expectCode({ sql: Object.assign(() => undefined, { unsafe() {} }) }, 'INVALID_CONFIG');
     } finally {
       await sql.end();

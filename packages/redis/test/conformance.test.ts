@@ -10,9 +10,7 @@ for (const topology of TOPOLOGIES) {
     create: () => createTestBackend(topology),
     runner: { describe, it: (name, fn) => it(name, fn, CONFORMANCE_TEST_TIMEOUT_MS) },
     faults: {
-      dropConnections: async (backend) => {
-        await dropConnections(backend);
-      },
+      dropConnections,
     },
   });
 }

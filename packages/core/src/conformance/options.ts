@@ -21,8 +21,11 @@ export interface ConformanceRunner {
 
 /** Hooks that let the suite break a networked backend on purpose. */
 export interface ConformanceFaults {
-  /** Cut every connection of `backend` (and only of it); the server stays up. */
-  dropConnections(backend: KVBackend): Promise<void>;
+  /**
+   * Cut every connection of `backend` (and only of it); the server stays up. Resolves how many
+   * it cut: a fault test whose cut found no connection proves nothing, so it fails.
+   */
+  dropConnections(backend: KVBackend): Promise<number>;
 }
 
 /** How to run the conformance suite against an adapter. */

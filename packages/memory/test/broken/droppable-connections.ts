@@ -13,9 +13,10 @@ const FAILED_CALLS_PER_DROP = 8;
 export class DroppableConnectionsBackend extends MemoryBackend {
   #callsToFail = 0;
 
-  /** Cut the connections; they come back by themselves. */
-  dropConnections(): void {
+  /** Cut the connections (one, as far as the suite can tell); they come back by themselves. */
+  dropConnections(): number {
     this.#callsToFail = FAILED_CALLS_PER_DROP;
+    return 1;
   }
 
   /** The error the driver throws while its connections are down. */

@@ -8,6 +8,7 @@ import { droppableConnections } from './droppable-connections.js';
 import { emptyReadAsAbsent } from './empty-read-as-absent.js';
 import { expiredMatchesCas } from './expired-matches-cas.js';
 import { expiredVisibleToGet } from './expired-visible-to-get.js';
+import { faultHookCutsNothing } from './fault-hook-cuts-nothing.js';
 import type { BrokenFixture } from './fixture.js';
 import { getAfterClose } from './get-after-close.js';
 import { inFlightAbortIgnored } from './in-flight-abort-ignored.js';
@@ -56,4 +57,5 @@ export const FIXTURES: readonly BrokenFixture[] = [
   sharedStore,
   droppableConnections,
   unclassifiedConnectionErrors,
+  faultHookCutsNothing,
 ];

@@ -17,7 +17,7 @@ export interface WorkloadOptions {
   /** Operations to run in total (default 2000). */
   operations?: number;
   /** Injected `count` times at evenly spaced points of the run, while clients keep going. */
-  faults?: { count: number; inject(): Promise<void> };
+  faults?: { count: number; inject(): Promise<unknown> };
 }
 
 /** The recorded history of a run and how hard it stressed the model. */
@@ -66,7 +66,7 @@ export async function runWorkload(
   const total = options.operations ?? WORKLOAD_REQUIREMENTS.operations;
   const recorder = new HistoryRecorder();
   const faultAt = faultSchedule(total, options.faults?.count ?? 0);
-  const faults: Promise<void>[] = [];
+  const faults: Promise<unknown>[] = [];
   const breather = new Breather();
   let claimed = 0;
 

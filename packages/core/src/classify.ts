@@ -60,7 +60,11 @@ export type ConnectionErrorClassifier = (error: unknown) => boolean;
 
 const MAX_DEPTH = 8;
 
-/** Build a classifier for one adapter instance. A caller's abort is never a connectivity failure. */
+/**
+ * Build a classifier for one adapter instance. A caller's abort (an error named `AbortError`)
+ * is never a connectivity failure, unless the driver's own test says it is one: drivers name
+ * some of their own failures `AbortError` (ioredis: "Cluster is ended.").
+ */
 export function createConnectionErrorClassifier(
   options: ConnectionErrorClassifierOptions = {},
 ): ConnectionErrorClassifier {
@@ -73,7 +77,9 @@ export function createConnectionErrorClassifier(
     const message = error.message.toLowerCase();
     return patterns.some((pattern) => message.includes(pattern));
   };
-  return (error) => !isAbort(error) && someInChain(error, matches, 0);
+  return (error) =>
+    (error instanceof Error && driverTest?.(error) === true) ||
+    (!isAbort(error) && someInChain(error, matches, 0));
 }
 
 /** True for errors whose structured fields alone say "unreachable or unavailable". */

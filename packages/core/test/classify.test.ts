@@ -61,4 +61,13 @@ describe('createConnectionErrorClassifier', () => {
     });
     expect(isConnectionError(abort)).toBe(false);
   });
+
+  it("trusts the driver's own test over the AbortError name", () => {
+    const ended = Object.assign(new Error('Cluster is ended.'), { name: 'AbortError' });
+    const withDriverTest = createConnectionErrorClassifier({
+      isDriverConnectionError: (error) => error.message === 'Cluster is ended.',
+    });
+    expect(withDriverTest(ended)).toBe(true);
+    expect(isConnectionError(ended)).toBe(false);
+  });
 });

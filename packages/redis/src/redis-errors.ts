@@ -44,14 +44,12 @@ export function wasNeverSent(error: unknown): boolean {
 }
 
 /**
- * Core's classifier with ioredis' structured signals. ioredis names some of its own errors
- * `AbortError` ("Cluster is ended."), which core reserves for a caller's abort; a caller's
- * signal never reaches ioredis, so those are judged by {@link isIoredisConnectionError} too.
+ * Core's classifier with ioredis' structured signals (which also cover the errors ioredis
+ * names `AbortError`, such as "Cluster is ended.").
  */
 export function createRedisErrorClassifier(patterns: readonly string[]): ConnectionErrorClassifier {
-  const classify = createConnectionErrorClassifier({
+  return createConnectionErrorClassifier({
     patterns,
     isDriverConnectionError: isIoredisConnectionError,
   });
-  return (error) => classify(error) || (error instanceof Error && isIoredisConnectionError(error));
 }

@@ -77,9 +77,11 @@ export function createConnectionErrorClassifier(
     const message = error.message.toLowerCase();
     return patterns.some((pattern) => message.includes(pattern));
   };
+  // For anything else the driver's test runs as part of `matches`, on the whole cause chain.
   return (error) =>
-    (error instanceof Error && driverTest?.(error) === true) ||
-    (!isAbort(error) && someInChain(error, matches, 0));
+    isAbort(error)
+      ? error instanceof Error && driverTest?.(error) === true
+      : someInChain(error, matches, 0);
 }
 
 /** True for errors whose structured fields alone say "unreachable or unavailable". */

@@ -61,7 +61,7 @@ export class ReservedConnection {
     return query;
   }
 
-  /** A statement failed: anything but a server ERROR means the connection is going away. */
+  /** A statement failed: a lost connection (see `connectionLost`) takes no more statements. */
   noteFailure(error: unknown): void {
     if (connectionLost(error)) this.#lost = true;
   }

@@ -7,6 +7,7 @@ import {
   type PostgresBackend,
   type PostgresBackendOptions,
 } from '../src/index.js';
+import { holdRowLock } from './support/row-lock.js';
 import { uniqueTable } from './support/shared-server.js';
 
 /** Slack for a loaded 2-core machine between a deadline passing and the rejection arriving. */
@@ -182,19 +183,7 @@ describe('faults on a throwaway server', () => {
   it('a row lock held by another session: writes time out indeterminate, reads go on, and the abandoned statements are cancelled', async () => {
     const backend = await backendFor({ operationTimeout: 400 });
     await backend.set('locked', 'v');
-    let release!: () => void;
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const holder = admin.begin(async (tx) => {
-      await tx.unsafe(`SELECT 1 FROM ${backend.table} WHERE key = 'locked' FOR UPDATE`);
-      locked();
-      await new Promise<void>((resolve) => {
-        release = resolve;
-      });
-    });
-    await isLocked;
+    const releaseLock = await holdRowLock(admin, backend.table, 'locked');
     try {
       for (const write of [
         () => backend.set('locked', 'w'),
@@ -217,8 +206,7 @@ describe('faults on a throwaway server', () => {
         return row?.n === 0;
       });
     } finally {
-      release();
-      await holder;
+      await releaseLock();
     }
     expect(await backend.get('locked')).toBe('v'); // none of the cancelled writes landed
   });

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { createPostgresBackend } from '../src/index.js';
+import { holdRowLock } from './support/row-lock.js';
 import { dropTable, sharedUrl, uniqueTable } from './support/shared-server.js';
 
 type Client = postgres.Sql<Record<string, never>>;
@@ -122,21 +123,12 @@ describe('statements on reserved connections', () => {
     });
     try {
       await backend.set('k', 'v'); // opens the one lane
-      let releaseLock!: () => void;
-      const locked = new Promise<void>((resolve) => {
-        releaseLock = resolve;
-      });
-      const holding = sql.begin(async (tx) => {
-        await tx.unsafe(`UPDATE ${backend.table} SET key = key WHERE key = 'k'`);
-        await locked;
-      });
-      await sleep(100);
+      const releaseLock = await holdRowLock(sql, backend.table, 'k');
       const blocked = backend.delete('k'); // first delete on the lane: waits for the row lock
       const heldBack = backend.set('k2', 'x');
       await sleep(100);
       await backend.close();
-      releaseLock();
-      await holding;
+      await releaseLock();
       expect(await blocked).toBe(true);
       await heldBack;
       const rows = await sql.unsafe(`SELECT 1 FROM ${backend.table} WHERE key = 'k2'`);
@@ -168,22 +160,13 @@ describe('statements on reserved connections', () => {
     const admin = postgres(sharedUrl(), { max: 1, onnotice: () => undefined });
     try {
       await backend.set('k', 'v');
-      let releaseLock!: () => void;
-      const locked = new Promise<void>((resolve) => {
-        releaseLock = resolve;
-      });
-      const holding = admin.begin(async (tx) => {
-        await tx.unsafe(`UPDATE ${backend.table} SET key = key WHERE key = 'k'`);
-        await locked;
-      });
-      await sleep(100);
+      const releaseLock = await holdRowLock(admin, backend.table, 'k');
       proxy.close(); // open connections stay; new ones are refused
       await expect(backend.set('k', 'w', { timeout: 300 })).rejects.toMatchObject({
         code: 'TIMEOUT',
       });
       await sleep(300); // the failed cancel request settles; vitest fails on an unhandled one
-      releaseLock();
-      await holding;
+      await releaseLock();
     } finally {
       await backend.close();
       await dropTable(backend.table);

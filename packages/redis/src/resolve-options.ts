@@ -1,4 +1,4 @@
-import { KVError, type KVErrorCode } from '@strongbox/core';
+import { KVError, type KVErrorCode, MAX_TIMEOUT_MS } from '@strongbox/core';
 import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import {
   OWNED_CLIENT_DEFAULTS,
@@ -11,9 +11,6 @@ import { OWN_OPTION_NAMES, type RedisBackendOptions } from './options.js';
 
 /** Default per-operation deadline in ms. */
 export const DEFAULT_OPERATION_TIMEOUT = 5_000;
-
-/** setTimeout's longest delay: a longer deadline would fire at once (Node clamps it to 1 ms). */
-const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
 /** Where the backend's client comes from. */
 export type ClientPlan =
@@ -52,9 +49,9 @@ export function resolveRedisOptions(input: RedisBackendOptions | undefined): Res
   if (
     typeof operationTimeout !== 'number' ||
     !(operationTimeout > 0) ||
-    !(operationTimeout <= MAX_TIMER_DELAY)
+    !(operationTimeout <= MAX_TIMEOUT_MS)
   ) {
-    fail(`operationTimeout must be a positive number of ms, at most ${MAX_TIMER_DELAY}`);
+    fail(`operationTimeout must be a positive number of ms, at most ${MAX_TIMEOUT_MS}`);
   }
   if (typeof redactKeys !== 'boolean') fail('redactKeys must be a boolean');
   if (

@@ -17,6 +17,27 @@ export interface WriteOptions extends OperationOptions {
   keepTtl?: boolean;
 }
 
+/** Options of {@link KVBackend.increment}. */
+export interface IncrementOptions extends OperationOptions {
+  /**
+   * Expiry in ms given to a counter this call creates (the key was absent or expired). A live
+   * counter keeps its expiry. Omitted or 0: a created counter never expires.
+   */
+  ttl?: number;
+}
+
+/** What {@link KVBackend.increment} resolves to. */
+export interface Counter {
+  /** The counter after this call's delta. */
+  value: number;
+  /**
+   * Remaining ms on the backend's clock after the call (>= 1, rounded up); `null` for no
+   * expiry; `undefined` only from `KVBackendBase`'s default `doIncrement`, which cannot read
+   * a live key's expiry.
+   */
+  ttl: number | null | undefined;
+}
+
 /**
  * The Strongbox contract: a string key-value store with millisecond TTLs and atomic
  * check-and-set. Every adapter implements it and passes the conformance suite
@@ -44,6 +65,14 @@ export interface KVBackend extends AsyncDisposable {
   checkAndDelete(key: string, expected: string, options?: OperationOptions): Promise<boolean>;
   /** Remove the key. Resolves true when a live key was removed (false if absent or expired). */
   delete(key: string, options?: OperationOptions): Promise<boolean>;
+  /**
+   * Atomically add `delta` (default 1; any safe integer) to the counter at `key` and resolve
+   * its new value and remaining TTL. An absent or expired key counts as 0 and is created with
+   * `options.ttl`; a live counter keeps its expiry. A live value that is not a canonical
+   * decimal integer rejects with `NOT_A_COUNTER`, a result outside +-(2^53 - 1) with
+   * `COUNTER_OVERFLOW`; both write nothing.
+   */
+  increment(key: string, delta?: number, options?: IncrementOptions): Promise<Counter>;
   /** Resolve when the backend can serve requests; reject with an unhealthy KVError otherwise. */
   ping(options?: OperationOptions): Promise<void>;
   /** Release resources. Idempotent; never rejects for an already-closed backend. */
@@ -57,6 +86,8 @@ export type KVOperation =
   | 'checkAndSet'
   | 'checkAndDelete'
   | 'delete'
+  | 'increment'
+  | 'update'
   | 'ping'
   | 'connect'
   | 'purge'

@@ -1,3 +1,5 @@
+import { unrefTimer } from './timers.js';
+
 /** Why a call stopped waiting for its driver before the driver answered. */
 export type Interruption = 'ABORTED' | 'TIMEOUT';
 
@@ -23,7 +25,7 @@ export function raceInterruptions<T>(
   // One promise per call, whichever way it ends: this path runs for every backend operation.
   return new Promise<T>((resolve, reject) => {
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const finish = (): boolean => {
       if (settled) return false;
       settled = true;
@@ -37,7 +39,7 @@ export function raceInterruptions<T>(
     const onAbort = () => interrupt('ABORTED');
     if (timeoutMs !== undefined) {
       timer = setTimeout(interrupt, timeoutMs, 'TIMEOUT');
-      timer.unref();
+      unrefTimer(timer);
     }
     signal?.addEventListener('abort', onAbort, { once: true });
     work.then(

@@ -1,5 +1,13 @@
-export type { KVBackend, KVOperation, OperationOptions, WriteOptions } from './backend.js';
+export type {
+  Counter,
+  IncrementOptions,
+  KVBackend,
+  KVOperation,
+  OperationOptions,
+  WriteOptions,
+} from './backend.js';
 export { KVBackendBase, type KVBackendBaseOptions } from './backend-base.js';
+export { parseCounter } from './counter.js';
 export {
   type ConnectionErrorClassifier,
   type ConnectionErrorClassifierOptions,
@@ -12,7 +20,9 @@ export { FAILURE_CODE_BY_OP, KV_ERROR_CODES, type KVErrorCode, WRITE_OPS } from 
 export { isHealthError, isIndeterminate, isKVError, KVError, type KVErrorInit } from './errors.js';
 export { redactText, SanitizedError, sanitizeError } from './sanitize.js';
 export {
+  checkDelta,
   checkExpected,
+  checkIncrementOptions,
   checkKey,
   checkOperationOptions,
   checkValue,

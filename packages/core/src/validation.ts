@@ -26,7 +26,7 @@ export function checkKey(key: unknown): ValidationProblem | undefined {
   if (!key.isWellFormed()) return { code: 'INVALID_KEY', detail: 'key contains a lone surrogate' };
   if (key.includes('\0')) return { code: 'INVALID_KEY', detail: 'key contains U+0000' };
   // A UTF-16 unit never takes more than 3 UTF-8 bytes, so short keys skip the byte count.
-  if (key.length * 3 > MAX_KEY_BYTES && Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
+  if (key.length * 3 > MAX_KEY_BYTES && utf8Length(key) > MAX_KEY_BYTES) {
     return { code: 'INVALID_KEY', detail: `key is longer than ${MAX_KEY_BYTES} UTF-8 bytes` };
   }
   return undefined;
@@ -89,10 +89,51 @@ export function checkWriteOptions(options: unknown): ValidationProblem | undefin
   return checkOperationOptions(options);
 }
 
+/** A `delta` problem of `increment`: it must be a safe integer (0 and negatives included). */
+export function checkDelta(delta: unknown): ValidationProblem | undefined {
+  if (typeof delta === 'number' && Number.isSafeInteger(delta)) return undefined;
+  return {
+    code: 'INVALID_VALUE',
+    detail: `delta must be a safe integer, got ${typeof delta === 'number' ? String(delta) : typeName(delta)}`,
+  };
+}
+
+/** Problems with `increment`'s options: a valid `ttl` (no `keepTtl`: a live counter always keeps its expiry). */
+export function checkIncrementOptions(options: unknown): ValidationProblem | undefined {
+  if (typeof options === 'object' && options !== null) {
+    const { ttl, keepTtl } = options as { ttl?: unknown; keepTtl?: unknown };
+    if (ttl !== undefined && !isTtl(ttl)) {
+      return { code: 'INVALID_TTL', detail: 'ttl must be 0 or a positive safe integer of ms' };
+    }
+    if (keepTtl !== undefined) {
+      return {
+        code: 'INVALID_TTL',
+        detail: 'increment has no keepTtl: a live counter always keeps its expiry',
+      };
+    }
+  }
+  return checkOperationOptions(options);
+}
+
 /** The normalized expiry of already-validated write options. */
 export function expiryOf(options: { ttl?: number; keepTtl?: boolean } | undefined): Expiry {
   if (options === undefined) return 0;
   return options.keepTtl === true ? 'keep' : (options.ttl ?? 0);
+}
+
+/** UTF-8 length of a well-formed string, without `Buffer` (core runs on every runtime). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff) {
+      bytes += 4; // a surrogate pair: one 4-byte code point
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 function isTtl(ttl: unknown): ttl is number {

@@ -1,0 +1,213 @@
+import type { Counter, OperationOptions } from './backend.js';
+import type { Interruption } from './deadline.js';
+import { isKVError, type KVError } from './errors.js';
+import { unrefTimer } from './timers.js';
+
+/** Sends one increment request (a lone call or a batch's summed delta) to the backend. */
+export type SendIncrement = (
+  key: string,
+  delta: number,
+  ttl: number,
+  options: OperationOptions | undefined,
+) => Promise<Counter>;
+
+/** How the combiner builds the errors of calls that leave or are closed while they wait. */
+export interface CombinerErrors {
+  /** A caller's signal or deadline fired; `sent` says whether its delta was already sent. */
+  interrupted(key: string, reason: Interruption, sent: boolean): KVError;
+  /** The backend closed before the call was sent. */
+  closed(key: string): KVError;
+}
+
+/** One waiting `increment` call. */
+interface Member {
+  readonly delta: number;
+  readonly ttl: number;
+  readonly signal: AbortSignal | undefined;
+  readonly resolve: (counter: Counter) => void;
+  readonly reject: (error: unknown) => void;
+  /** Absolute deadline on `performance.now()`, or Infinity. */
+  readonly deadline: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  onAbort: (() => void) | undefined;
+  /** 'waiting' in the queue, 'sent' in a request, 'done' once it settled or left. */
+  state: 'waiting' | 'sent' | 'done';
+  /** The request carrying it, to tell when every member has left. */
+  batch: Batch | undefined;
+}
+
+interface Batch {
+  readonly members: Member[];
+  /** Members still waiting for the answer; at 0 the request is cancelled. */
+  present: number;
+  readonly controller: AbortController;
+}
+
+/** The calls of one key waiting behind the request in flight. */
+interface KeyQueue {
+  waiting: Member[];
+}
+
+/**
+ * Combines concurrent `increment` calls on one key (see DESIGN.md, "Combining"): the first
+ * call goes out at once, alone; calls made while it is in flight wait, and when it settles
+ * the waiting calls go out as one increment of their summed delta. Each member receives its
+ * prefix sum of the combined result, as if the calls had run one at a time in call order
+ * at the combined request's moment, which lies between every member's call and answer.
+ */
+export class IncrementCombiner {
+  readonly #keys = new Map<string, KeyQueue>();
+  readonly #send: SendIncrement;
+  readonly #errors: CombinerErrors;
+  readonly #defaultTimeout: number | undefined;
+
+  constructor(send: SendIncrement, errors: CombinerErrors, defaultTimeout: number | undefined) {
+    this.#send = send;
+    this.#errors = errors;
+    this.#defaultTimeout = defaultTimeout;
+  }
+
+  /** An increment of validated arguments, combined with concurrent ones of the same key. */
+  increment(
+    key: string,
+    delta: number,
+    ttl: number,
+    options: OperationOptions | undefined,
+  ): Promise<Counter> {
+    const queue = this.#keys.get(key);
+    if (queue === undefined) {
+      // No contention: send at once under the caller's own options, adding nothing.
+      const queue: KeyQueue = { waiting: [] };
+      this.#keys.set(key, queue);
+      const sent = this.#send(key, delta, ttl, options);
+      const next = () => this.#sendNext(key, queue);
+      sent.then(next, next);
+      return sent;
+    }
+    return new Promise<Counter>((resolve, reject) => {
+      const timeout = options?.timeout ?? this.#defaultTimeout;
+      const member: Member = {
+        delta,
+        ttl,
+        signal: options?.signal,
+        resolve,
+        reject,
+        deadline: timeout === undefined ? Infinity : performance.now() + timeout,
+        timer: undefined,
+        onAbort: undefined,
+        state: 'waiting',
+        batch: undefined,
+      };
+      if (timeout !== undefined) {
+        member.timer = setTimeout(() => this.#leave(key, member, 'TIMEOUT'), timeout);
+        unrefTimer(member.timer);
+      }
+      if (member.signal !== undefined) {
+        member.onAbort = () => this.#leave(key, member, 'ABORTED');
+        member.signal.addEventListener('abort', member.onAbort, { once: true });
+      }
+      queue.waiting.push(member);
+    });
+  }
+
+  /** Reject every call not yet sent with CLOSED (determinate: nothing of theirs was sent). */
+  close(): void {
+    for (const [key, queue] of this.#keys) {
+      const waiting = queue.waiting;
+      queue.waiting = [];
+      for (const member of waiting) this.#settle(member)?.reject(this.#errors.closed(key));
+    }
+  }
+
+  /** Send the next batch of `key`'s queue, or forget the key when nobody waits. */
+  #sendNext(key: string, queue: KeyQueue): void {
+    const members = takeBatch(queue.waiting);
+    if (members.length === 0) {
+      this.#keys.delete(key);
+      return;
+    }
+    const next = () => this.#sendNext(key, queue);
+    this.#sendBatch(key, members).then(next, next);
+  }
+
+  /** Send `members` as one request and deliver each its share; resolves once all are answered. */
+  async #sendBatch(key: string, members: Member[]): Promise<void> {
+    const batch: Batch = { members, present: members.length, controller: new AbortController() };
+    let delta = 0;
+    let deadline = 0;
+    for (const member of members) {
+      member.state = 'sent';
+      member.batch = batch;
+      delta += member.delta;
+      deadline = Math.max(deadline, member.deadline);
+    }
+    const ttl = (members[0] as Member).ttl;
+    const options: OperationOptions = { signal: batch.controller.signal };
+    if (deadline !== Infinity) options.timeout = Math.max(1, deadline - performance.now());
+    let counter: Counter;
+    try {
+      counter = await this.#send(key, delta, ttl, options);
+    } catch (error) {
+      if (members.length > 1 && isKVError(error, 'COUNTER_OVERFLOW')) {
+        // Some prefix may still fit: re-send the members still present one at a time.
+        for (const member of members) {
+          if (member.state === 'sent') await this.#sendBatch(key, [member]);
+        }
+        return;
+      }
+      for (const member of members) this.#settle(member)?.reject(error);
+      return;
+    }
+    // Members are in call order: each sees the total minus the deltas after its own.
+    let after = delta;
+    for (const member of members) {
+      after -= member.delta;
+      this.#settle(member)?.resolve({ value: counter.value - after, ttl: counter.ttl });
+    }
+  }
+
+  /** A member's signal or deadline fired: it leaves its queue, or its request. */
+  #leave(key: string, member: Member, reason: Interruption): void {
+    const { state, batch } = member;
+    if (state === 'done') return;
+    if (state === 'waiting') {
+      const queue = this.#keys.get(key);
+      const index = queue?.waiting.indexOf(member) ?? -1;
+      if (index >= 0) queue?.waiting.splice(index, 1);
+    }
+    this.#settle(member)?.reject(this.#errors.interrupted(key, reason, state === 'sent'));
+    // The request stops only when nobody waits for it any more; its deltas count either way.
+    if (batch !== undefined && --batch.present === 0) batch.controller.abort();
+  }
+
+  /** Mark `member` settled and drop its timer and listener; undefined if it already was. */
+  #settle(member: Member): Member | undefined {
+    if (member.state === 'done') return undefined;
+    member.state = 'done';
+    if (member.timer !== undefined) clearTimeout(member.timer);
+    if (member.onAbort !== undefined) member.signal?.removeEventListener('abort', member.onAbort);
+    return member;
+  }
+}
+
+/**
+ * Take the next batch off the front of `waiting`: calls with the first call's ttl whose
+ * deltas share one sign (0 fits either) and whose running sum stays a safe integer.
+ */
+function takeBatch(waiting: Member[]): Member[] {
+  const first = waiting[0];
+  if (first === undefined) return [];
+  let sum = 0;
+  let sign = 0;
+  let count = 0;
+  for (const member of waiting) {
+    const memberSign = Math.sign(member.delta);
+    if (member.ttl !== first.ttl) break;
+    if (memberSign !== 0 && sign !== 0 && memberSign !== sign) break;
+    if (!Number.isSafeInteger(sum + member.delta)) break;
+    sum += member.delta;
+    if (memberSign !== 0) sign = memberSign;
+    count++;
+  }
+  return waiting.splice(0, count);
+}

@@ -8,6 +8,8 @@ export interface Decision {
   allowed: boolean;
   /** Requests left in the current window (fixed window only). */
   remaining?: number;
+  /** Ms until the window ends, on the backend's clock (fixed window only). */
+  resetAfterMs?: number;
   /** When rejected: ms until a request can be admitted again (GCRA only). */
   retryAfterMs?: number;
   /** Set when the backend failed and the failure policy decided instead. */

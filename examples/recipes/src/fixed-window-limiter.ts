@@ -13,9 +13,10 @@ export interface FixedWindowOptions {
 }
 
 /**
- * Admit at most `limit` requests per window. The window's first request creates the counter
- * with a TTL; every later one increments it with a CAS that keeps that TTL (`keepTtl`), so the
- * window ends when the backend's clock says so, however many requests follow.
+ * Admit at most `limit` requests per window. Every request is one atomic `increment`: the
+ * window's first request creates the counter with a TTL, later ones keep that TTL, so the
+ * window ends when the backend's clock says so, however many requests follow. Denied requests
+ * are counted too (one round trip per request, no read first); only the count matters.
  */
 export function createFixedWindowLimiter(kv: KVBackend, options: FixedWindowOptions): RateLimiter {
   const { limit, windowMs, onBackendFailure } = options;
@@ -25,22 +26,11 @@ export function createFixedWindowLimiter(kv: KVBackend, options: FixedWindowOpti
   return {
     async hit(key) {
       try {
-        for (;;) {
-          const current = await kv.get(key);
-          if (current === null) {
-            if (await kv.checkAndSet(key, null, '1', { ttl: windowMs })) {
-              return { allowed: true, remaining: limit - 1 };
-            }
-            continue; // another request opened the window first
-          }
-          const count = Number(current);
-          if (count >= limit) return { allowed: false, remaining: 0 };
-          const next = String(count + 1);
-          if (await kv.checkAndSet(key, current, next, { keepTtl: true })) {
-            return { allowed: true, remaining: limit - count - 1 };
-          }
-          // The counter changed between our read and our write: read it again.
-        }
+        const { value, ttl } = await kv.increment(key, 1, { ttl: windowMs });
+        const decision = { allowed: value <= limit, remaining: Math.max(0, limit - value) };
+        // `ttl` is what is left of the window on the backend's clock (unknown only on an
+        // adapter without a native increment).
+        return typeof ttl === 'number' ? { ...decision, resetAfterMs: ttl } : decision;
       } catch (error) {
         // An indeterminate increment is not retried: if it landed, a retry would count this
         // request twice. The failure policy decides instead.

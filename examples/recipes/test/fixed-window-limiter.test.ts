@@ -55,12 +55,25 @@ describe('fixed-window limiter', () => {
       windowMs: WINDOW_MS,
       onBackendFailure: 'closed',
     });
-    expect(await limiter.hit('user:1')).toEqual({ allowed: true, remaining: LIMIT - 1 });
+    expect(await limiter.hit('user:1')).toMatchObject({ allowed: true, remaining: LIMIT - 1 });
     clock.advance(WINDOW_MS - 1);
     for (let i = 1; i < LIMIT; i++) expect((await limiter.hit('user:1')).allowed).toBe(true);
-    expect(await limiter.hit('user:1')).toEqual({ allowed: false, remaining: 0 });
-    clock.advance(1); // the increments kept the first request's TTL (keepTtl)
-    expect(await limiter.hit('user:1')).toEqual({ allowed: true, remaining: LIMIT - 1 });
+    expect(await limiter.hit('user:1')).toMatchObject({ allowed: false, remaining: 0 });
+    clock.advance(1); // the increments kept the first request's TTL
+    expect(await limiter.hit('user:1')).toMatchObject({ allowed: true, remaining: LIMIT - 1 });
+  });
+
+  it("reports what is left of the window on the backend's clock", async () => {
+    const { clock, memory } = await setup();
+    await using kv = memory;
+    const limiter = createFixedWindowLimiter(kv, {
+      limit: LIMIT,
+      windowMs: WINDOW_MS,
+      onBackendFailure: 'closed',
+    });
+    expect(await limiter.hit('user:1')).toMatchObject({ resetAfterMs: WINDOW_MS });
+    clock.advance(400);
+    expect(await limiter.hit('user:1')).toMatchObject({ resetAfterMs: WINDOW_MS - 400 });
   });
 
   it('rejects a window that would never end', async () => {
@@ -81,10 +94,10 @@ describe('fixed-window limiter', () => {
         windowMs: WINDOW_MS,
         onBackendFailure: 'open',
       });
-      inject('get', 'unhealthy');
+      inject('increment', 'unhealthy');
       const decision = await limiter.hit('user:1');
       expect(decision.allowed).toBe(true);
-      expect(decision.failure).toMatchObject({ code: 'GET_FAILED', unhealthy: true });
+      expect(decision.failure).toMatchObject({ code: 'INCREMENT_FAILED', unhealthy: true });
     });
 
     it('rejects while it is unavailable when failing closed', async () => {
@@ -96,7 +109,7 @@ describe('fixed-window limiter', () => {
         windowMs: WINDOW_MS,
         onBackendFailure: 'closed',
       });
-      inject('get', 'unhealthy');
+      inject('increment', 'unhealthy');
       expect(await limiter.hit('user:1')).toMatchObject({
         allowed: false,
         failure: { unhealthy: true },
@@ -113,7 +126,7 @@ describe('fixed-window limiter', () => {
         onBackendFailure: 'closed',
       });
       await limiter.hit('user:1');
-      inject('checkAndSet', 'applied'); // the increment landed but its reply was lost
+      inject('increment', 'applied'); // the increment landed but its reply was lost
       expect(await limiter.hit('user:1')).toMatchObject({
         allowed: false,
         failure: { code: 'TIMEOUT', indeterminate: true },

@@ -1,4 +1,11 @@
-import type { KVBackend, KVOperation, OperationOptions, WriteOptions } from '@strongbox/core';
+import type {
+  Counter,
+  IncrementOptions,
+  KVBackend,
+  KVOperation,
+  OperationOptions,
+  WriteOptions,
+} from '@strongbox/core';
 
 /** Runs (or replaces) one call of `op`; `forward` performs it on the wrapped backend. */
 export type Interceptor = <T>(
@@ -42,6 +49,9 @@ export class InterceptedBackend implements KVBackend {
   }
   delete(key: string, options?: OperationOptions): Promise<boolean> {
     return this.#intercept('delete', key, () => this.#inner.delete(key, options));
+  }
+  increment(key: string, delta?: number, options?: IncrementOptions): Promise<Counter> {
+    return this.#intercept('increment', key, () => this.#inner.increment(key, delta, options));
   }
   ping(options?: OperationOptions): Promise<void> {
     return this.#intercept('ping', undefined, () => this.#inner.ping(options));

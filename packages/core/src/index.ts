@@ -7,7 +7,6 @@ export type {
   WriteOptions,
 } from './backend.js';
 export { KVBackendBase, type KVBackendBaseOptions } from './backend-base.js';
-export { parseCounter } from './counter.js';
 export {
   type ConnectionErrorClassifier,
   type ConnectionErrorClassifierOptions,
@@ -15,10 +14,12 @@ export {
   DEFAULT_CONNECTION_ERROR_PATTERNS,
   hasStructuredSignal,
 } from './classify.js';
+export { parseCounter } from './counter.js';
 export { type Interruption, raceInterruptions } from './deadline.js';
 export { FAILURE_CODE_BY_OP, KV_ERROR_CODES, type KVErrorCode, WRITE_OPS } from './error-codes.js';
 export { isHealthError, isIndeterminate, isKVError, KVError, type KVErrorInit } from './errors.js';
 export { redactText, SanitizedError, sanitizeError } from './sanitize.js';
+export { type UpdateOptions, type UpdateStep, update } from './update.js';
 export {
   checkDelta,
   checkExpected,

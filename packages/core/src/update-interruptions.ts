@@ -1,0 +1,27 @@
+import type { OperationOptions } from './backend.js';
+import type { Interruption } from './deadline.js';
+import { unrefTimer } from './timers.js';
+
+/**
+ * Call `interrupt` once when `options.signal` aborts or `options.timeout` ms pass, whichever
+ * comes first; returns the function that drops the timer and listener. The whole `update`
+ * call is bounded this way, across all its reads and commits.
+ */
+export function timersAndListeners(
+  options: OperationOptions | undefined,
+  interrupt: (reason: Interruption) => void,
+): () => void {
+  const signal = options?.signal;
+  const timeout = options?.timeout;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onAbort = () => interrupt('ABORTED');
+  if (timeout !== undefined) {
+    timer = setTimeout(interrupt, timeout, 'TIMEOUT');
+    unrefTimer(timer);
+  }
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return () => {
+    if (timer !== undefined) clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  };
+}

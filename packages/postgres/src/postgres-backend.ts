@@ -1,5 +1,6 @@
 import {
   type ConnectionErrorClassifier,
+  type Counter,
   checkOperationOptions,
   type Expiry,
   KVBackendBase,
@@ -77,6 +78,7 @@ export class PostgresBackend extends KVBackendBase {
       name: 'postgres',
       operationTimeout: init.settings.operationTimeout,
       redactKeys: init.settings.redactKeys,
+      combine: init.settings.combine,
       isConnectionError: init.isConnectionError,
       secrets: init.secrets,
     });
@@ -160,6 +162,47 @@ export class PostgresBackend extends KVBackendBase {
 
   protected doDelete(key: string): Promise<boolean> {
     return this.#execute(this.#statements.delete, [key], wroteOne);
+  }
+
+  /**
+   * One statement (see `statements.ts`). When it wrote nothing, a second one says why; if the
+   * value changed in between so that the increment would now succeed, it is tried again.
+   * Returns the first statement's tracked work, so an interrupted caller still cancels it.
+   */
+  protected override doIncrement(
+    key: string,
+    delta: number,
+    ttl: number,
+    options: OperationOptions | undefined,
+  ): Promise<Counter> {
+    const attempt = this.#execute(
+      this.#statements.increment,
+      [key, delta, ttl > 0 ? ttl : null],
+      counterOf,
+    );
+    const work: TrackedWork<Counter> = attempt.then(
+      (counter) => counter ?? this.#incrementRefused(key, delta, ttl, options),
+    );
+    work[CALL] = (attempt as TrackedWork<Counter | undefined>)[CALL];
+    return work;
+  }
+
+  /** Why an increment wrote nothing (a KVError), or the result of trying it again. */
+  async #incrementRefused(
+    key: string,
+    delta: number,
+    ttl: number,
+    options: OperationOptions | undefined,
+  ): Promise<Counter> {
+    const refusal = await this.#execute(this.#statements.incrementRefusal, [key, delta], (rows) =>
+      rows[0]?.[0]?.toString(),
+    );
+    if (refusal === 'NOT_A_COUNTER' || refusal === 'COUNTER_OVERFLOW') {
+      throw this.counterError(refusal, key);
+    }
+    // The caller gave up meanwhile: don't send the increment again.
+    if (options?.signal?.aborted) throw options.signal.reason;
+    return this.doIncrement(key, delta, ttl, options);
   }
 
   protected doPing(): Promise<void> {
@@ -276,6 +319,14 @@ const CLOSED_WHILE_WAITING = new Error('closed before it was sent');
 /** The TTL parameter: ms, or NULL for no expiry (and for 'keep', whose SQL ignores it). */
 function ttlOf(expiry: Expiry): number | null {
   return typeof expiry === 'number' && expiry > 0 ? expiry : null;
+}
+
+/** The increment's `[value, ttl]` row, or undefined when it wrote nothing. */
+function counterOf(rows: RawRows): Counter | undefined {
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  const [value, ttl] = row;
+  return { value: Number(value?.toString()), ttl: ttl == null ? null : Number(ttl.toString()) };
 }
 
 function wroteOne(rows: RawRows): boolean {

@@ -69,6 +69,7 @@ describe('createPostgresBackend options', () => {
       { onError: 'log' },
       { unlogged: 'yes' },
       { createTable: 1 },
+      { combine: 'off' },
       { connectionErrorPatterns: 'refused' },
       { connectionErrorPatterns: [1] },
       { ssl: 'sometimes' },

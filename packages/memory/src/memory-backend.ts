@@ -1,4 +1,4 @@
-import { type Expiry, KVBackendBase } from '@strongbox/core';
+import { type Counter, type Expiry, KVBackendBase, parseCounter } from '@strongbox/core';
 import type { MemoryEntry } from './entry.js';
 import { ExpiryHeap, NOT_INDEXED } from './expiry-heap.js';
 import { type MemoryBackendOptions, resolveMemoryOptions } from './options.js';
@@ -31,7 +31,7 @@ export class MemoryBackend extends KVBackendBase {
   /** Throws an `INVALID_CONFIG` KVError for bad options. Prefer {@link createMemoryBackend}. */
   constructor(options?: MemoryBackendOptions) {
     const settings = resolveMemoryOptions(options);
-    super({ name: 'memory' });
+    super({ name: 'memory', combine: settings.combine });
     this.#clock = settings.clock;
     this.#onError = settings.onError;
     this.#sweeper = startSweeper(settings.sweepInterval, () => this.#sweepStep());
@@ -146,6 +146,21 @@ export class MemoryBackend extends KVBackendBase {
     return true;
   }
 
+  protected override async doIncrement(key: string, delta: number, ttl: number): Promise<Counter> {
+    const now = this.now();
+    const current = this.liveEntry(key, now);
+    let value = delta;
+    if (current !== undefined) {
+      const stored = parseCounter(current.value);
+      if (stored === undefined) throw this.counterError('NOT_A_COUNTER', key);
+      value = stored + delta;
+      if (!Number.isSafeInteger(value)) throw this.counterError('COUNTER_OVERFLOW', key);
+    }
+    const expiresAt = this.expiresAtFor(current === undefined ? ttl : 'keep', current, now);
+    this.write(key, String(value), expiresAt, current);
+    return { value, ttl: remainingTtl(expiresAt, now) };
+  }
+
   protected override async doPing(): Promise<void> {}
 
   protected override async doClose(): Promise<void> {
@@ -163,4 +178,15 @@ export class MemoryBackend extends KVBackendBase {
       return false;
     }
   }
+}
+
+/**
+ * The ms `expiresAt` is ahead of `now`, rounded up (>= 1 for a live entry), or null for no
+ * expiry. `expiresAt` was computed as a write's `now + ttl`, which may carry a rounding error
+ * of a few ulps on a fractional clock; that error is taken off first, so a counter read at
+ * the instant it was written reports its ttl, never ttl + 1.
+ */
+function remainingTtl(expiresAt: number, now: number): number | null {
+  if (expiresAt === Number.POSITIVE_INFINITY) return null;
+  return Math.max(1, Math.ceil(expiresAt - now - 2 * Number.EPSILON * Math.abs(expiresAt)));
 }

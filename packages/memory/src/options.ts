@@ -19,6 +19,11 @@ export interface MemoryBackendOptions {
    * non-finite `clock` can make a sweep fail. Default: `process.emitWarning`.
    */
   onError?: (error: KVError) => void;
+  /**
+   * Combine concurrent `increment` calls on one key into one (default true). Results are the
+   * same either way; `false` is for measuring the difference.
+   */
+  combine?: boolean;
 }
 
 /** {@link MemoryBackendOptions} with defaults applied. */
@@ -26,13 +31,14 @@ export interface MemorySettings {
   sweepInterval: number;
   clock: () => number;
   onError: (error: KVError) => void;
+  combine: boolean;
 }
 
 /** Default ms between sweeps. */
 export const DEFAULT_SWEEP_INTERVAL = 1000;
 /** setInterval's largest delay; longer ones fire at once. */
 const MAX_TIMER_DELAY = 2 ** 31 - 1;
-const KNOWN_OPTIONS = new Set(['sweepInterval', 'clock', 'onError']);
+const KNOWN_OPTIONS = new Set(['sweepInterval', 'clock', 'onError', 'combine']);
 
 /** Validate `options` and apply defaults; throws `INVALID_CONFIG`. */
 export function resolveMemoryOptions(options: unknown): MemorySettings {
@@ -42,7 +48,7 @@ export function resolveMemoryOptions(options: unknown): MemorySettings {
   }
   const unknown = Object.keys(options).filter((name) => !KNOWN_OPTIONS.has(name));
   if (unknown.length > 0) throw invalid(`unknown option(s): ${unknown.join(', ')}`);
-  const { sweepInterval, clock, onError } = options as Record<string, unknown>;
+  const { sweepInterval, clock, onError, combine } = options as Record<string, unknown>;
   if (
     sweepInterval !== undefined &&
     !(
@@ -57,12 +63,16 @@ export function resolveMemoryOptions(options: unknown): MemorySettings {
   if (onError !== undefined && typeof onError !== 'function') {
     throw invalid('onError must be a function');
   }
+  if (combine !== undefined && typeof combine !== 'boolean') {
+    throw invalid('combine must be a boolean');
+  }
   return {
     sweepInterval: (sweepInterval as number | undefined) ?? DEFAULT_SWEEP_INTERVAL,
     clock: (clock as (() => number) | undefined) ?? (() => performance.now()),
     onError:
       (onError as ((error: KVError) => void) | undefined) ??
       ((error) => process.emitWarning(error)),
+    combine: (combine as boolean | undefined) ?? true,
   };
 }
 

@@ -1,0 +1,227 @@
+import {
+  checkKey,
+  checkOperationOptions,
+  isKVError,
+  KVError,
+  type OperationOptions,
+} from '@strongbox/core';
+import {
+  combineDecisions,
+  failureDecision,
+  type NamedDecision,
+  type QuotaDecision,
+  type RateLimitDecision,
+} from './decision.js';
+import { type RateLimiterOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import type { Quota, QuotaCall, Strategy } from './quota.js';
+
+/** Options of {@link RateLimiter.allow} and {@link RateLimiter.peek}. */
+export interface AllowOptions extends OperationOptions {
+  /** What the call costs, a positive safe integer (default 1). */
+  cost?: number;
+}
+
+/** A rate limiter on a Strongbox backend; see {@link createRateLimiter}. */
+export interface RateLimiter {
+  /**
+   * Decide whether `key` may make a call costing `cost`, and charge it as the strategy does.
+   * Rejects before any I/O with `INVALID_KEY` (bad key), `INVALID_VALUE` (bad cost) or
+   * `INVALID_CONFIG` (bad options, or `now` returned no finite number); rejects with `ABORTED`,
+   * with the errors of stored values the limiter did not write (`NOT_A_COUNTER`,
+   * `INVALID_VALUE`) and with non-health errors such as `CLOSED`. Unhealthy, indeterminate and
+   * `CONFLICT` failures resolve to the `onBackendFailure` decision with the error in `failure`.
+   */
+  allow(key: string, options?: AllowOptions): Promise<RateLimitDecision>;
+  /** The decision `allow` would give for `cost` now, charging nothing. */
+  peek(key: string, options?: AllowOptions): Promise<RateLimitDecision>;
+  /** Forget `key`'s state in every quota: its full limit is back. Backend errors reject. */
+  reset(key: string, options?: OperationOptions): Promise<void>;
+}
+
+type Role = 'p' | 's';
+
+/**
+ * Create a rate limiter. Every option is checked here; a bad one throws a `KVError`
+ * `INVALID_CONFIG`. Keys are stored as `<prefix><p|s>:<strategy>:<quota>:<key>` (`p` for
+ * `strategy`, `s` for `secondary`).
+ *
+ * @example
+ * const limiter = createRateLimiter({
+ *   backend,
+ *   strategy: fixedWindow({ limit: 100, windowMs: 60_000 }),
+ *   onBackendFailure: 'open',
+ * });
+ * const decision = await limiter.allow('user:42');
+ */
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  return new StrongboxRateLimiter(resolveOptions(options));
+}
+
+class StrongboxRateLimiter implements RateLimiter {
+  readonly #config: ResolvedOptions;
+  /** Whether any quota reads the app clock (fixed windows run on the backend's). */
+  readonly #needsClock: boolean;
+
+  constructor(config: ResolvedOptions) {
+    this.#config = config;
+    this.#needsClock = [config.primary, config.secondary].some(
+      (strategy) => strategy !== undefined && strategy.kind !== 'fixedWindow',
+    );
+  }
+
+  async allow(key: string, options?: AllowOptions): Promise<RateLimitDecision> {
+    const { cost, call } = this.#check(key, options);
+    const tooCostly = this.#overLimit(cost);
+    if (tooCostly !== undefined) return tooCostly;
+    const { primary, secondary } = this.#config;
+    try {
+      const first = await this.#evaluate(primary, 'p', key, (q, k) => q.allow(k, cost, call));
+      if (secondary === undefined || !first.every(({ decision }) => decision.allowed)) {
+        return combineDecisions(first);
+      }
+      const second = await this.#evaluate(secondary, 's', key, (q, k) => q.allow(k, cost, call));
+      return combineDecisions([...first, ...second]);
+    } catch (error) {
+      return this.#onFailure(error);
+    }
+  }
+
+  async peek(key: string, options?: AllowOptions): Promise<RateLimitDecision> {
+    const { cost, call } = this.#check(key, options);
+    const tooCostly = this.#overLimit(cost);
+    if (tooCostly !== undefined) return tooCostly;
+    const { primary, secondary } = this.#config;
+    try {
+      const peeks = [this.#evaluate(primary, 'p', key, (q, k) => q.peek(k, cost, call))];
+      if (secondary !== undefined) {
+        peeks.push(this.#evaluate(secondary, 's', key, (q, k) => q.peek(k, cost, call)));
+      }
+      return combineDecisions((await settleAll(peeks)).flat());
+    } catch (error) {
+      return this.#onFailure(error);
+    }
+  }
+
+  async reset(key: string, options?: OperationOptions): Promise<void> {
+    const { call } = this.#check(key, options);
+    const { backend, primary, secondary } = this.#config;
+    const keys = this.#keys(primary, 'p', key);
+    if (secondary !== undefined) keys.push(...this.#keys(secondary, 's', key));
+    await settleAll(keys.map((k) => backend.delete(k, call.options)));
+  }
+
+  /** Validate a call's arguments before any I/O; throws the KVError its promise rejects with. */
+  #check(key: string, options: AllowOptions | undefined): { cost: number; call: QuotaCall } {
+    const keyProblem = checkKey(key);
+    if (keyProblem !== undefined) throw callError(keyProblem.code, keyProblem.detail);
+    const { primary, secondary } = this.#config;
+    for (const k of [
+      ...this.#keys(primary, 'p', key),
+      ...(secondary ? this.#keys(secondary, 's', key) : []),
+    ]) {
+      const composed = checkKey(k);
+      if (composed !== undefined)
+        throw callError('INVALID_KEY', `with the limiter's prefix: ${composed.detail}`);
+    }
+    const cost = (options as { cost?: unknown } | undefined)?.cost ?? 1;
+    if (typeof cost !== 'number' || !Number.isSafeInteger(cost) || cost < 1) {
+      throw callError('INVALID_VALUE', 'cost must be a positive safe integer');
+    }
+    const optionsProblem = checkOperationOptions(options);
+    if (optionsProblem !== undefined) throw callError(optionsProblem.code, optionsProblem.detail);
+    const { signal, timeout } = options ?? {};
+    const perCall: OperationOptions = {};
+    if (signal !== undefined) perCall.signal = signal;
+    if (timeout !== undefined) perCall.timeout = timeout;
+    return { cost, call: { backend: this.#config.backend, now: this.#clock(), options: perCall } };
+  }
+
+  /** The app clock read once for this call, so every step and retry of it sees one time. */
+  #clock(): () => number {
+    if (!this.#needsClock) return () => 0;
+    const time = this.#config.now();
+    if (typeof time !== 'number' || !Number.isFinite(time)) {
+      throw callError('INVALID_CONFIG', 'options.now must return a finite number of ms');
+    }
+    return () => time;
+  }
+
+  /** A cost above a quota's limit is never allowed: denied without I/O. */
+  #overLimit(cost: number): RateLimitDecision | undefined {
+    const { primary, secondary } = this.#config;
+    const named = [
+      ...namedQuotas(primary, ''),
+      ...(secondary ? namedQuotas(secondary, 'secondary:') : []),
+    ];
+    const exceeded = named.filter(({ quota }) => cost > quota.limit);
+    if (exceeded.length === 0) return undefined;
+    return combineDecisions(
+      exceeded.map(({ name, quota }) => ({
+        name,
+        decision: {
+          allowed: false,
+          limit: quota.limit,
+          remaining: 0,
+          resetAfterMs: 0,
+          retryAfterMs: Infinity,
+        },
+      })),
+    );
+  }
+
+  /** Run one strategy's quotas at once; the first error (one that must reject before one that may not) wins. */
+  async #evaluate(
+    strategy: Strategy,
+    role: Role,
+    key: string,
+    run: (quota: Quota, storedKey: string) => Promise<QuotaDecision>,
+  ): Promise<NamedDecision[]> {
+    const prefix = role === 'p' ? '' : 'secondary:';
+    const decisions = await settleAll(
+      strategy.quotas.map((quota) => run(quota, this.#storedKey(strategy, role, quota, key))),
+    );
+    return decisions.map((decision, i) => ({
+      name: `${prefix}${strategy.quotas[i]?.name}`,
+      decision,
+    }));
+  }
+
+  #onFailure(error: unknown): RateLimitDecision {
+    if (!isPolicyFailure(error)) throw error;
+    const limit = this.#config.primary.quotas[0]?.limit ?? 0;
+    return failureDecision(this.#config.onBackendFailure, limit, error);
+  }
+
+  #keys(strategy: Strategy, role: Role, key: string): string[] {
+    return strategy.quotas.map((quota) => this.#storedKey(strategy, role, quota, key));
+  }
+
+  #storedKey(strategy: Strategy, role: Role, quota: Quota, key: string): string {
+    return `${this.#config.prefix}${role}:${strategy.kind}:${quota.name}:${key}`;
+  }
+}
+
+/** Backend failures the policy decides: unhealthy, indeterminate or `CONFLICT`, never a caller's abort. */
+function isPolicyFailure(error: unknown): error is KVError {
+  if (!isKVError(error) || error.code === 'ABORTED') return false;
+  return error.unhealthy || error.indeterminate || error.code === 'CONFLICT';
+}
+
+/**
+ * Await every promise (none is left running unobserved), then resolve with all values or
+ * reject with the most telling error: one that must reject outranks one the policy decides.
+ */
+async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+  if (failures.length > 0) throw failures.find((e) => !isPolicyFailure(e)) ?? failures[0];
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}
+
+function namedQuotas(strategy: Strategy, prefix: string): { name: string; quota: Quota }[] {
+  return strategy.quotas.map((quota) => ({ name: `${prefix}${quota.name}`, quota }));
+}
+
+function callError(code: KVError['code'], detail: string): KVError {
+  return new KVError({ code, backend: 'ratelimit', detail });
+}

@@ -37,6 +37,11 @@ export interface RedisBackendOwnOptions {
    * added to the built-in ones (the Go original's `ConnErrorStrings`).
    */
   connectionErrorPatterns?: readonly string[];
+  /**
+   * Send concurrent `increment` calls on one key, issued while one is in flight, as one summed
+   * script call (default true). Results are the same either way; `false` is for measurement.
+   */
+  combine?: boolean;
 }
 
 /**
@@ -55,4 +60,5 @@ export const OWN_OPTION_NAMES: ReadonlySet<string> = new Set<keyof RedisBackendO
   'operationTimeout',
   'redactKeys',
   'connectionErrorPatterns',
+  'combine',
 ]);

@@ -1,10 +1,10 @@
-import { type Expiry, KVBackendBase, raceInterruptions } from '@strongbox/core';
+import { type Counter, type Expiry, KVBackendBase, raceInterruptions } from '@strongbox/core';
 import type { Cluster, Redis } from 'ioredis';
 import { evalScript } from './eval-script.js';
 import { connectClient } from './owned-client.js';
 import { pingCluster } from './ping-cluster.js';
 import { createRedisErrorClassifier, wasNeverSent } from './redis-errors.js';
-import { CHECK_AND_DELETE, CHECK_AND_SET } from './scripts.js';
+import { CHECK_AND_DELETE, CHECK_AND_SET, INCREMENT } from './scripts.js';
 import { createWriteCoalescer } from './write-coalescing.js';
 
 /** How long `close()` lets in-flight replies arrive before dropping an owned client's connections. */
@@ -22,12 +22,14 @@ export interface RedisBackendInit {
   operationTimeout: number;
   redactKeys: boolean;
   connectionErrorPatterns: readonly string[];
+  /** Combine concurrent increments of one key into one script call (core's `combine`). */
+  combine: boolean;
 }
 
 /**
  * The Strongbox contract on Redis (a single server or a Cluster) through ioredis. Each operation
  * is one command on one key: GET, SET (PX / KEEPTTL), DEL, and a Lua script (EVALSHA) for
- * checkAndSet and checkAndDelete. Build it with `createRedisBackend`.
+ * checkAndSet, checkAndDelete and increment. Build it with `createRedisBackend`.
  */
 export class RedisBackend extends KVBackendBase {
   /** The ioredis client: the caller's own, or the one the adapter built from the options. */
@@ -45,6 +47,7 @@ export class RedisBackend extends KVBackendBase {
       redactKeys: init.redactKeys,
       isConnectionError: createRedisErrorClassifier(init.connectionErrorPatterns),
       secrets: secretsOf(init.client),
+      combine: init.combine,
     });
     this.client = init.client;
     this.keyPrefix = init.keyPrefix;
@@ -113,6 +116,15 @@ export class RedisBackend extends KVBackendBase {
     return this.client.del(this.#key(key)).then(isOne);
   }
 
+  /** One INCREMENT script call: the checks, the write and the PTTL read, atomically. */
+  protected override doIncrement(key: string, delta: number, ttl: number): Promise<Counter> {
+    const args = [String(delta), String(ttl)];
+    this.#coalesceWrites();
+    return evalScript(this.client, INCREMENT, this.#key(key), args).then((reply) =>
+      this.#counterOf(reply, key),
+    );
+  }
+
   /** PING; on a Cluster, see `pingCluster`. */
   protected async doPing(): Promise<void> {
     if (this.client.isCluster) await pingCluster(this.client as Cluster);
@@ -138,10 +150,22 @@ export class RedisBackend extends KVBackendBase {
 
   /**
    * Not applied: commands ioredis never sent, and commands Redis answered with an error reply
-   * (OOM, READONLY, BUSY, MOVED, ...), which run nothing; the scripts write only as their last step.
+   * (OOM, READONLY, BUSY, MOVED, ...), which run nothing; each script writes once, after all its
+   * checks, and at most a PTTL read follows the write.
    */
   protected override mayHaveBeenApplied(error: unknown): boolean {
     return !wasNeverSent(error) && !(error instanceof Error && error.name === 'ReplyError');
+  }
+
+  /** The INCREMENT script's reply as a Counter, or its status reply as the counter error. */
+  #counterOf(reply: unknown, key: string): Counter {
+    if (reply === 'NOT_A_COUNTER' || reply === 'COUNTER_OVERFLOW') {
+      throw this.counterError(reply, key);
+    }
+    // Number(): a caller's client built with `stringNumbers` returns integers as text.
+    const [value, pttl] = (reply as [number | string, number | string]).map(Number);
+    // PTTL is 0 for a key whose last millisecond is running: still live, so at least 1.
+    return { value: value as number, ttl: pttl === -1 ? null : Math.max(1, pttl as number) };
   }
 
   #key(key: string): string {
@@ -183,7 +207,10 @@ function secretFieldsOf(options: RedisSecretOptions | undefined): unknown[] {
 
 function nothing(): void {}
 
-/** The reply of a write that reports 1 when it took effect. */
+/**
+ * The reply of a write that reports 1 when it took effect; a caller's client built with
+ * `stringNumbers` gives it as "1".
+ */
 function isOne(reply: unknown): boolean {
-  return reply === 1;
+  return reply === 1 || reply === '1';
 }

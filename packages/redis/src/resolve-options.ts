@@ -25,6 +25,7 @@ export interface ResolvedRedisOptions {
   operationTimeout: number;
   redactKeys: boolean;
   connectionErrorPatterns: readonly string[];
+  combine: boolean;
 }
 
 /** Options a URL already carries; giving them beside `url` is ambiguous. */
@@ -38,6 +39,7 @@ export function resolveRedisOptions(input: RedisBackendOptions | undefined): Res
   if (input === undefined) input = {};
   if (typeof input !== 'object' || input === null) fail('options must be an object');
   const { url, client, closeClient, cluster, keyPrefix = '', redactKeys = false } = input;
+  const { combine = true } = input;
   const { operationTimeout = DEFAULT_OPERATION_TIMEOUT, connectionErrorPatterns = [] } = input;
   const passThrough = ioredisOptionsOf(input);
 
@@ -54,6 +56,7 @@ export function resolveRedisOptions(input: RedisBackendOptions | undefined): Res
     fail(`operationTimeout must be a positive number of ms, at most ${MAX_TIMEOUT_MS}`);
   }
   if (typeof redactKeys !== 'boolean') fail('redactKeys must be a boolean');
+  if (typeof combine !== 'boolean') fail('combine must be a boolean');
   if (
     !Array.isArray(connectionErrorPatterns) ||
     connectionErrorPatterns.some((p) => typeof p !== 'string')
@@ -64,7 +67,7 @@ export function resolveRedisOptions(input: RedisBackendOptions | undefined): Res
     fail('closeClient is a boolean that applies only to a caller-supplied client');
   }
 
-  const common = { keyPrefix, operationTimeout, redactKeys, connectionErrorPatterns };
+  const common = { keyPrefix, operationTimeout, redactKeys, connectionErrorPatterns, combine };
   if (client !== undefined) {
     if (!isIoredisClient(client)) fail('client must be an ioredis Redis or Cluster');
     rejectPassThrough(passThrough, 'they cannot apply to a client that already exists');

@@ -1,8 +1,9 @@
 import { Cluster, Redis } from 'ioredis';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { createRedisBackend } from '../src/index.js';
+import { uniqueName } from './helpers/backends.js';
 
-function callerRedis(options: { lazyConnect?: boolean } = {}): Redis {
+function callerRedis(options: { lazyConnect?: boolean; stringNumbers?: boolean } = {}): Redis {
   const client = new Redis(inject('redisUrl'), options);
   onTestFinished(() => client.disconnect());
   return client;
@@ -46,5 +47,20 @@ describe("a caller's client", () => {
     expect(client.status).toBe('ready');
     expect(await client.get('caller-cluster:k')).toBe('v');
     await client.del('caller-cluster:k');
+  });
+
+  it('may return integer replies as text (stringNumbers): results are the same', async () => {
+    const client = callerRedis({ stringNumbers: true });
+    const kv = await createRedisBackend({ client, keyPrefix: `${uniqueName('string-numbers')}:` });
+    onTestFinished(() => kv.close());
+    const max = Number.MAX_SAFE_INTEGER;
+    expect(await kv.increment('n', max, { ttl: 60_000 })).toMatchObject({ value: max });
+    const counter = await kv.increment('n', -1);
+    expect(counter.value).toBe(max - 1);
+    expect(counter.ttl).toBeGreaterThan(0);
+    expect(await kv.increment('forever')).toEqual({ value: 1, ttl: null });
+    expect(await kv.checkAndSet('n', String(max - 1), 'v')).toBe(true);
+    expect(await kv.checkAndDelete('n', 'v')).toBe(true);
+    expect(await kv.delete('forever')).toBe(true);
   });
 });

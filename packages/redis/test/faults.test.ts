@@ -116,6 +116,48 @@ describe('faults on a throwaway Redis', () => {
     expect(await kv.checkAndSet('counter', String(final), 'done')).toBe(true);
   });
 
+  it('CLIENT KILL mid-increments: every applied delta counted once, only indeterminate ones unknown', async () => {
+    const kv = await backend();
+    let applied = 0;
+    let maybeApplied = 0;
+    let highest = 0;
+    const failures: unknown[] = [];
+    let killing = true;
+    const worker = async () => {
+      while (killing) {
+        // Several calls at once, so that some are combined.
+        const results = await Promise.allSettled(
+          Array.from({ length: 4 }, () => kv.increment('hits', 1)),
+        );
+        for (const result of results) {
+          if (result.status === 'fulfilled') {
+            applied++;
+            highest = Math.max(highest, result.value.value);
+          } else {
+            failures.push(result.reason);
+            if (isIndeterminate(result.reason)) maybeApplied++;
+          }
+        }
+        if (results.some((result) => result.status === 'rejected')) await sleep(5);
+      }
+    };
+    const killer = async () => {
+      for (let round = 0; round < 8; round++) {
+        await sleep(100);
+        await dropConnections(kv);
+      }
+      killing = false;
+    };
+    await Promise.all([killer(), ...Array.from({ length: 8 }, worker)]);
+
+    expect(failures.length).toBeGreaterThan(0);
+    for (const error of failures) expectConnectionFailure('increment', error);
+    await waitForRecovery(kv);
+    const final = Number(await kv.get('hits'));
+    expect(final).toBeGreaterThanOrEqual(Math.max(applied, highest));
+    expect(final).toBeLessThanOrEqual(applied + maybeApplied);
+  });
+
   it('server shutdown: every operation, in flight or new, rejects unhealthy within 5 s', async () => {
     const kv = await backend();
     const inFlight = Object.entries(EVERY_OPERATION).map(([op, run]) =>
@@ -140,6 +182,19 @@ describe('faults on a throwaway Redis', () => {
     for (const { op, error, elapsed } of later) {
       expectConnectionFailure(op, error);
       expect(elapsed).toBeLessThanOrEqual(5_000 + SCHEDULING_SLACK_MS);
+    }
+  });
+
+  it('server down, connection not ready: every write rejects at once, determinate (never sent)', async () => {
+    const kv = await backend();
+    await kv.ping();
+    await server.controls.shutdown();
+    await waitUntil('the client to notice', async () => kv.client.status !== 'ready');
+    for (const [op, run] of Object.entries(EVERY_OPERATION)) {
+      const { error } = await timedRejection(() => run(kv));
+      expect(error.code, error.message).toBe(FAILURE_CODE_BY_OP[op as OperationName]);
+      expect(error.unhealthy).toBe(true);
+      expect(error.indeterminate, op).toBe(false);
     }
   });
 
@@ -202,10 +257,11 @@ describe('faults on a throwaway Redis', () => {
     await waitForRecovery(kv);
   });
 
-  it('SCRIPT FLUSH: checkAndSet and checkAndDelete reload their scripts and still work', async () => {
+  it('SCRIPT FLUSH: checkAndSet, checkAndDelete and increment reload their scripts and still work', async () => {
     const kv = await backend();
     expect(await kv.checkAndSet('k', null, 'a')).toBe(true);
     expect(await kv.checkAndDelete('k', 'a')).toBe(true);
+    expect(await kv.increment('n')).toEqual({ value: 1, ttl: null });
     const address = { host: new URL(server.url).hostname, port: Number(new URL(server.url).port) };
     await withAdmin(address, async (admin) => {
       await admin.script('FLUSH');
@@ -215,9 +271,11 @@ describe('faults on a throwaway Redis', () => {
     expect(await kv.checkAndSet('k', 'x', 'c')).toBe(false);
     expect(await kv.checkAndDelete('k', 'x')).toBe(false);
     expect(await kv.checkAndDelete('k', 'b')).toBe(true);
+    expect(await kv.increment('n', 2)).toEqual({ value: 3, ttl: null });
+    expect(await kv.increment('n', -3)).toEqual({ value: 0, ttl: null });
     const stats = await withAdmin(address, (admin) => admin.info('commandstats'));
     // One EVALSHA miss and one EVAL per script, then EVALSHA hits only.
-    expect(stats).toMatch(/cmdstat_eval:calls=2,/);
-    expect(stats).toMatch(/cmdstat_evalsha:calls=4,.*failed_calls=2/);
+    expect(stats).toMatch(/cmdstat_eval:calls=3,/);
+    expect(stats).toMatch(/cmdstat_evalsha:calls=6,.*failed_calls=3/);
   });
 });

@@ -1,32 +1,9 @@
 import { waitUntil } from '@strongbox/test-services';
-import type { Redis } from 'ioredis';
-import { Redis as RedisClient } from 'ioredis';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { CHECK_AND_DELETE, CHECK_AND_SET } from '../src/scripts.js';
+import { describe, expect, it } from 'vitest';
+import { CHECK_AND_DELETE, CHECK_AND_SET, INCREMENT } from '../src/scripts.js';
 import { TOPOLOGIES, testBackend } from './helpers/backends.js';
 import { serversOf } from './helpers/connections.js';
-
-interface Seen {
-  args: string[];
-  source: string;
-}
-
-/** MONITOR every server; returns what each client sends (scripts' inner calls come from "lua"). */
-async function monitorAll(servers: { host: string; port: number }[]): Promise<Seen[]> {
-  const seen: Seen[] = [];
-  for (const server of servers) {
-    const client = new RedisClient({ host: server.host, port: server.port });
-    const monitor: Redis = await client.monitor();
-    onTestFinished(() => {
-      monitor.disconnect();
-      client.disconnect();
-    });
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
-      seen.push({ args, source });
-    });
-  }
-  return seen;
-}
+import { commandsUnder, monitorAll } from './helpers/monitor.js';
 
 describe.each(TOPOLOGIES)('on a %s Redis', (topology) => {
   it('sends exactly one command per operation, and scripts by SHA', async () => {
@@ -35,6 +12,8 @@ describe.each(TOPOLOGIES)('on a %s Redis', (topology) => {
     // cached the scripts during this warm-up.
     await kv.checkAndSet('k', null, 'warm');
     await kv.checkAndDelete('k', 'warm');
+    await kv.increment('k');
+    await kv.delete('k');
     const seen = await monitorAll(serversOf(kv));
 
     await kv.get('k');
@@ -46,16 +25,19 @@ describe.each(TOPOLOGIES)('on a %s Redis', (topology) => {
     expect(await kv.checkAndSet('k', 'd', 'e', { keepTtl: true })).toBe(true);
     expect(await kv.checkAndDelete('k', 'x')).toBe(false);
     expect(await kv.checkAndDelete('k', 'e')).toBe(true);
-    expect(await kv.delete('k')).toBe(false);
+    expect(await kv.increment('k', 1, { ttl: 60_000 })).toMatchObject({ value: 1 });
+    expect(await kv.increment('k', -3)).toMatchObject({ value: -2 });
+    expect(await kv.checkAndSet('k', '-2', 'not a counter', { keepTtl: true })).toBe(true);
+    await expect(kv.increment('k')).rejects.toMatchObject({ code: 'NOT_A_COUNTER' });
+    expect(await kv.delete('k')).toBe(true);
 
-    const ours = () =>
-      seen.filter((s) => s.source !== 'lua' && s.args.some((arg) => arg.startsWith(kv.keyPrefix)));
+    const ours = () => commandsUnder(seen, kv.keyPrefix);
     await waitUntil(
       'the last command to be monitored',
       async () => ours().at(-1)?.args[0] === 'del',
     );
     const sent = ours().map((s) => s.args[0]?.toLowerCase());
-    expect(sent).toEqual(['get', 'set', 'set', 'set', ...Array<string>(5).fill('evalsha'), 'del']);
+    expect(sent).toEqual(['get', 'set', 'set', 'set', ...Array<string>(9).fill('evalsha'), 'del']);
     const sets = ours()
       .filter((s) => s.args[0] === 'set')
       .map((s) => s.args.slice(3));
@@ -69,6 +51,10 @@ describe.each(TOPOLOGIES)('on a %s Redis', (topology) => {
       CHECK_AND_SET.sha,
       CHECK_AND_DELETE.sha,
       CHECK_AND_DELETE.sha,
+      INCREMENT.sha,
+      INCREMENT.sha,
+      CHECK_AND_SET.sha,
+      INCREMENT.sha,
     ]);
   });
 });

@@ -43,6 +43,8 @@ describe('createRedisBackend options', () => {
       [{ url, operationTimeout: '5000' }, /operationTimeout/],
       [{ url, operationTimeout: 2 ** 31 }, /operationTimeout/],
       [{ url, redactKeys: 'yes' }, /redactKeys/],
+      [{ url, combine: 'no' }, /combine/],
+      [{ cluster: { nodes }, combine: 1 }, /combine/],
       [{ url, connectionErrorPatterns: 'refused' }, /connectionErrorPatterns/],
       [{ url, closeClient: true }, /closeClient/],
       [{ client: {} }, /ioredis Redis or Cluster/],

@@ -8,6 +8,7 @@ export const EVERY_OPERATION = {
   checkAndSet: (kv: OperationTarget) => kv.checkAndSet('k', null, 'v'),
   checkAndDelete: (kv: OperationTarget) => kv.checkAndDelete('k', 'v'),
   delete: (kv: OperationTarget) => kv.delete('k'),
+  increment: (kv: OperationTarget) => kv.increment('k'),
   ping: (kv: OperationTarget) => kv.ping(),
 } as const;
 
@@ -19,6 +20,7 @@ export const WRITES: ReadonlySet<string> = new Set([
   'checkAndSet',
   'checkAndDelete',
   'delete',
+  'increment',
 ]);
 
 /** Run one operation and return its rejection with how long it took; fails if it resolves. */

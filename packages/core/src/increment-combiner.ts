@@ -34,6 +34,8 @@ interface Member {
   state: 'waiting' | 'sent' | 'done';
   /** The request carrying it, to tell when every member has left. */
   batch: Batch | undefined;
+  /** Re-queued after its combined request overflowed: it goes out alone. */
+  alone: boolean;
 }
 
 interface Batch {
@@ -60,6 +62,7 @@ export class IncrementCombiner {
   readonly #send: SendIncrement;
   readonly #errors: CombinerErrors;
   readonly #defaultTimeout: number | undefined;
+  #closed = false;
 
   constructor(send: SendIncrement, errors: CombinerErrors, defaultTimeout: number | undefined) {
     this.#send = send;
@@ -97,6 +100,7 @@ export class IncrementCombiner {
         onAbort: undefined,
         state: 'waiting',
         batch: undefined,
+        alone: false,
       };
       if (timeout !== undefined) {
         member.timer = setTimeout(() => this.#leave(key, member, 'TIMEOUT'), timeout);
@@ -112,6 +116,7 @@ export class IncrementCombiner {
 
   /** Reject every call not yet sent with CLOSED (determinate: nothing of theirs was sent). */
   close(): void {
+    this.#closed = true;
     for (const [key, queue] of this.#keys) {
       const waiting = queue.waiting;
       queue.waiting = [];
@@ -127,11 +132,11 @@ export class IncrementCombiner {
       return;
     }
     const next = () => this.#sendNext(key, queue);
-    this.#sendBatch(key, members).then(next, next);
+    this.#sendBatch(key, queue, members).then(next, next);
   }
 
-  /** Send `members` as one request and deliver each its share; resolves once all are answered. */
-  async #sendBatch(key: string, members: Member[]): Promise<void> {
+  /** Send `members` as one request and deliver each its share; resolves once it is answered. */
+  async #sendBatch(key: string, queue: KeyQueue, members: Member[]): Promise<void> {
     const batch: Batch = { members, present: members.length, controller: new AbortController() };
     let delta = 0;
     let deadline = 0;
@@ -149,10 +154,10 @@ export class IncrementCombiner {
       counter = await this.#send(key, delta, ttl, options);
     } catch (error) {
       if (members.length > 1 && isKVError(error, 'COUNTER_OVERFLOW')) {
-        // Some prefix may still fit: re-send the members still present one at a time.
-        for (const member of members) {
-          if (member.state === 'sent') await this.#sendBatch(key, [member]);
-        }
+        // Nothing was written and some prefix may still fit: the members still present go
+        // back to the front of the queue, to be sent one at a time in call order. Until then
+        // they wait like any other call (leaving or closing is determinate again).
+        this.#requeueAlone(key, queue, members);
         return;
       }
       for (const member of members) this.#settle(member)?.reject(error);
@@ -164,6 +169,18 @@ export class IncrementCombiner {
       after -= member.delta;
       this.#settle(member)?.resolve({ value: counter.value - after, ttl: counter.ttl });
     }
+  }
+
+  /** Put the members of an overflowed batch that are still present back at the queue's front. */
+  #requeueAlone(key: string, queue: KeyQueue, members: Member[]): void {
+    const present = members.filter((member) => member.state === 'sent');
+    for (const member of present) {
+      member.state = 'waiting';
+      member.batch = undefined;
+      member.alone = true;
+      if (this.#closed) this.#settle(member)?.reject(this.#errors.closed(key));
+    }
+    if (!this.#closed) queue.waiting.unshift(...present);
   }
 
   /** A member's signal or deadline fired: it leaves its queue, or its request. */
@@ -192,17 +209,19 @@ export class IncrementCombiner {
 
 /**
  * Take the next batch off the front of `waiting`: calls with the first call's ttl whose
- * deltas share one sign (0 fits either) and whose running sum stays a safe integer.
+ * deltas share one sign (0 fits either) and whose running sum stays a safe integer; a call
+ * re-queued after an overflow goes alone.
  */
 function takeBatch(waiting: Member[]): Member[] {
   const first = waiting[0];
   if (first === undefined) return [];
+  if (first.alone) return waiting.splice(0, 1);
   let sum = 0;
   let sign = 0;
   let count = 0;
   for (const member of waiting) {
     const memberSign = Math.sign(member.delta);
-    if (member.ttl !== first.ttl) break;
+    if (member.alone || member.ttl !== first.ttl) break;
     if (memberSign !== 0 && sign !== 0 && memberSign !== sign) break;
     if (!Number.isSafeInteger(sum + member.delta)) break;
     sum += member.delta;

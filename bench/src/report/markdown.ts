@@ -25,12 +25,14 @@ const OP_TITLES: Record<string, string> = {
 
 /**
  * `docs/benchmarks.md`, generated from a run's records and context. `analysis` is the
- * hand-written part (bench/analysis.md), appended as it is.
+ * hand-written part (bench/analysis.md), appended as it is; `counters` is the rendered
+ * section of the counters benchmark, when one was saved.
  */
 export function renderBenchmarksDoc(
   records: readonly BenchRecord[],
   context: RunContext,
   analysis: string,
+  counters: readonly string[] = [],
 ): string {
   const { machine } = context.environment;
   const lines = [
@@ -50,6 +52,7 @@ export function renderBenchmarksDoc(
     ...targetsSection(records, context),
     ...ADAPTER_NAMES.flatMap((adapter) => adapterSection(adapter, records)),
     ...hotKeySection(records),
+    ...counters,
     ...sustainedSection(context),
     ...purgeSection(context),
     ...settingsSection(context),

@@ -1,5 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CounterRun } from '../counters/counter-results.js';
+import { renderCountersSection } from '../counters/render-counters.js';
 import { BENCH_DIR } from '../environment.js';
 import type { BenchRecord } from '../records.js';
 import type { RunContext } from '../run-context.js';
@@ -8,6 +10,7 @@ import { renderBenchmarksDoc } from './markdown.js';
 const RESULTS_DIR = join(BENCH_DIR, 'results');
 const RECORDS_FILE = join(RESULTS_DIR, 'latest.json');
 const CONTEXT_FILE = join(RESULTS_DIR, 'latest-context.json');
+const COUNTERS_FILE = join(RESULTS_DIR, 'counters.json');
 const ANALYSIS_FILE = join(BENCH_DIR, 'analysis.md');
 const DOC_FILE = join(BENCH_DIR, '..', 'docs', 'benchmarks.md');
 
@@ -31,5 +34,16 @@ export async function rewriteDocFromSavedResults(): Promise<void> {
 
 async function writeDoc(records: readonly BenchRecord[], context: RunContext): Promise<void> {
   const analysis = await readFile(ANALYSIS_FILE, 'utf8');
-  await writeFile(DOC_FILE, renderBenchmarksDoc(records, context, analysis));
+  const counters = await savedCounters();
+  const section = counters === undefined ? [] : renderCountersSection(counters);
+  await writeFile(DOC_FILE, renderBenchmarksDoc(records, context, analysis, section));
+}
+
+/** The saved counters run (`pnpm bench:counters --save`), if there is one. */
+async function savedCounters(): Promise<CounterRun | undefined> {
+  const exists = await access(COUNTERS_FILE).then(
+    () => true,
+    () => false,
+  );
+  return exists ? (JSON.parse(await readFile(COUNTERS_FILE, 'utf8')) as CounterRun) : undefined;
 }

@@ -1,0 +1,141 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BENCH_DIR } from '../environment.js';
+import { log } from '../format.js';
+import { rewriteDocFromSavedResults } from '../report/write-results.js';
+import {
+  COUNTER_BACKENDS,
+  type CounterBackendName,
+  startCounterServer,
+} from './counter-backends.js';
+import { COUNTER_SCENARIOS, type CounterScenario, type KeyMode } from './counter-contender.js';
+import type { CounterCellResult, CounterRun } from './counter-results.js';
+import { measureCounterCell } from './measure-counters.js';
+import { COUNTED_SCENARIOS, countCounterRoundTrips } from './round-trips.js';
+
+/**
+ * `pnpm bench:counters [--quick] [--only=memory,redis,postgres] [--scenarios=a,b] [--save]`:
+ * increments and every rate-limiting strategy against the raw driver and rate-limiter-flexible,
+ * on one hot key and on distinct keys. Results go to `.tmp/bench/` unless `--save` writes them
+ * to `bench/results/counters.json` and regenerates `docs/benchmarks.md`.
+ */
+async function main(): Promise<void> {
+  const flags = new Map(
+    process.argv.slice(2).map((arg) => {
+      const [name, value] = arg.replace(/^--/, '').split('=', 2);
+      return [name as string, value ?? 'true'];
+    }),
+  );
+  const quick = flags.get('quick') === 'true';
+  const save = flags.get('save') === 'true';
+  const backends = listOf(flags.get('only'), COUNTER_BACKENDS);
+  const scenarios = listOf(flags.get('scenarios'), COUNTER_SCENARIOS);
+  const rounds = quick ? 5 : 3;
+  const durationMs = { memory: quick ? 200 : 1000, networked: quick ? 300 : 1500 };
+  const startedAt = new Date();
+  const cells: CounterCellResult[] = [];
+  for (const backend of backends) {
+    const server = await startCounterServer(backend);
+    try {
+      cells.push(...(await measureBackend(backend, server, scenarios, rounds, durationMs)));
+    } finally {
+      await server.stop();
+    }
+  }
+  const run: CounterRun = {
+    startedAt: startedAt.toISOString(),
+    durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    mode: quick ? 'quick' : 'full',
+    rounds,
+    durationMs,
+    node: process.versions.node,
+    cells,
+  };
+  const dir = save ? join(BENCH_DIR, 'results') : join(BENCH_DIR, '..', '.tmp', 'bench');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'counters.json'), `${JSON.stringify(run, null, 2)}\n`);
+  if (save) await rewriteDocFromSavedResults();
+  log(
+    `done in ${run.durationS} s; wrote ${join(dir, 'counters.json')}${save ? ' and docs/benchmarks.md' : ''}`,
+  );
+}
+
+async function measureBackend(
+  backend: CounterBackendName,
+  server: Awaited<ReturnType<typeof startCounterServer>>,
+  scenarios: readonly CounterScenario[],
+  rounds: number,
+  durationMs: { memory: number; networked: number },
+): Promise<CounterCellResult[]> {
+  const cells: CounterCellResult[] = [];
+  const setup = await server.connect();
+  try {
+    for (const scenario of scenarios) {
+      const contenders = setup.contenders(scenario);
+      // c1 only where it says something new: the primitives the limiters are built on.
+      const concurrencies = COUNTED_SCENARIOS.includes(scenario) ? [1, 64] : [64];
+      for (const keys of ['hot', 'distinct'] as KeyMode[]) {
+        for (const concurrency of concurrencies) {
+          const duration = backend === 'memory' ? durationMs.memory : durationMs.networked;
+          const results = await measureCounterCell({
+            backend,
+            scenario,
+            keys,
+            concurrency,
+            contenders,
+            rounds,
+            warmupMs: Math.round(duration / 4),
+            durationMs: duration,
+          });
+          cells.push({ backend, scenario, keys, concurrency, results });
+        }
+      }
+    }
+  } finally {
+    await setup.close();
+  }
+  if (backend !== 'memory') await countRoundTrips(server, scenarios, cells);
+  return cells;
+}
+
+/** Requests per call at c64, through a counting proxy, added to the c64 cells. */
+async function countRoundTrips(
+  server: Awaited<ReturnType<typeof startCounterServer>>,
+  scenarios: readonly CounterScenario[],
+  cells: CounterCellResult[],
+): Promise<void> {
+  const counted = await server.connect({ counted: true });
+  try {
+    for (const scenario of scenarios.filter((name) => COUNTED_SCENARIOS.includes(name))) {
+      for (const keys of ['hot', 'distinct'] as KeyMode[]) {
+        const trips = await countCounterRoundTrips(
+          counted.contenders(scenario),
+          () => counted.requests(),
+          keys,
+          500,
+        );
+        log(`  round trips ${scenario} ${keys}: ${JSON.stringify(trips)}`);
+        const cell = cells.find(
+          (candidate) =>
+            candidate.scenario === scenario &&
+            candidate.keys === keys &&
+            candidate.concurrency === 64,
+        );
+        if (cell !== undefined) cell.roundTrips = trips;
+      }
+    }
+  } finally {
+    await counted.close();
+  }
+}
+
+function listOf<T extends string>(flag: string | undefined, all: readonly T[]): readonly T[] {
+  if (flag === undefined) return all;
+  const names = flag.split(',');
+  const unknown = names.filter((name) => !all.includes(name as T));
+  if (unknown.length > 0)
+    throw new Error(`unknown: ${unknown.join(', ')}; choose from ${all.join(', ')}`);
+  return names as T[];
+}
+
+await main();

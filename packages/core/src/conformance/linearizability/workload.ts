@@ -124,7 +124,7 @@ async function runClient(
       seen.delete(key); // recorded by the client; what the key holds is unknown now
       stay = undefined;
       backoff = Math.min(MAX_BACKOFF_MS, backoff === 0 ? BACKOFF_MS : backoff * 2);
-      await sleep(backoff);
+      await breather.backOff(backoff);
     }
     // Vary the interleaving. Only microtasks: a client resumed from a macrotask would run
     // alone until its next one, and an in-process backend would see no concurrency at all.
@@ -136,18 +136,30 @@ async function runClient(
  * Lets the event loop run every {@link BREATHE_EVERY} ops. On an in-process backend the
  * clients otherwise run in one long chain of microtasks that starves timers and I/O. All
  * clients wait for the same macrotask, so they resume together and keep interleaving.
+ * A rejected client's backoff pauses every client the same way: clients that kept going alone
+ * during it would run their ops one at a time, and the run would barely overlap.
  */
 class Breather {
   #ops = 0;
   #pause: Promise<void> | undefined;
 
   pause(): Promise<void> | undefined {
-    if (++this.#ops % BREATHE_EVERY === 0 && this.#pause === undefined) {
-      this.#pause = nextMacrotask().then(() => {
-        this.#pause = undefined;
-      });
-    }
+    if (++this.#ops % BREATHE_EVERY === 0) this.#pauseUntil(nextMacrotask());
     return this.#pause;
+  }
+
+  /** Pause every client for at least `ms`; resolves when the pause ends. */
+  backOff(ms: number): Promise<void> {
+    this.#pauseUntil(sleep(ms));
+    return this.#pause as Promise<void>;
+  }
+
+  #pauseUntil(end: Promise<unknown>): void {
+    const previous = this.#pause;
+    const pause: Promise<void> = Promise.all([previous, end]).then(() => {
+      if (this.#pause === pause) this.#pause = undefined;
+    });
+    this.#pause = pause;
   }
 }
 

@@ -325,8 +325,8 @@ function ttlOf(expiry: Expiry): number | null {
 function counterOf(rows: RawRows): Counter | undefined {
   const row = rows[0];
   if (row === undefined) return undefined;
-  const [value, ttl] = row;
-  return { value: Number(value?.toString()), ttl: ttl == null ? null : Number(ttl.toString()) };
+  const [value, ttl] = row as [Buffer, Buffer | null];
+  return { value: Number(value.toString()), ttl: ttl === null ? null : Number(ttl.toString()) };
 }
 
 function wroteOne(rows: RawRows): boolean {

@@ -13,7 +13,7 @@ import { uniqueTable } from './support/shared-server.js';
 /** Slack for a loaded 2-core machine between a deadline passing and the rejection arriving. */
 const GRACE_MS = 1500;
 
-type Op = 'get' | 'set' | 'checkAndSet' | 'checkAndDelete' | 'delete' | 'ping';
+type Op = 'get' | 'set' | 'checkAndSet' | 'checkAndDelete' | 'delete' | 'increment' | 'ping';
 
 /** One call of each operation on `key`, with `options`. */
 function everyOp(backend: PostgresBackend, key: string, options: { timeout?: number } = {}) {
@@ -23,6 +23,8 @@ function everyOp(backend: PostgresBackend, key: string, options: { timeout?: num
     checkAndSet: () => backend.checkAndSet(key, 'v', 'new', options),
     checkAndDelete: () => backend.checkAndDelete(key, 'v', options),
     delete: () => backend.delete(key, options),
+    // A key of its own, so it always holds a counter.
+    increment: () => backend.increment(`${key}:n`, 1, options),
     ping: () => backend.ping(options),
   };
   return Object.entries(calls) as Array<[Op, () => Promise<unknown>]>;
@@ -190,6 +192,7 @@ describe('faults on a throwaway server', () => {
         () => backend.checkAndSet('locked', 'v', 'w'),
         () => backend.checkAndDelete('locked', 'v'),
         () => backend.delete('locked'),
+        () => backend.increment('locked'),
       ]) {
         const { error, ms } = await timedRejection(write);
         expect(error.code).toBe('TIMEOUT');
@@ -209,6 +212,31 @@ describe('faults on a throwaway server', () => {
       await releaseLock();
     }
     expect(await backend.get('locked')).toBe('v'); // none of the cancelled writes landed
+  });
+
+  it('a connection lost mid-increment: INCREMENT_FAILED, unhealthy and indeterminate', async () => {
+    const backend = await backendFor({ operationTimeout: 30_000 });
+    await backend.set('counter', '5');
+    const name = backend.sql.options.connection.application_name as string;
+    const releaseLock = await holdRowLock(admin, backend.table, 'counter');
+    try {
+      const pending = timedRejection(() => backend.increment('counter'));
+      await waitUntil('the increment to wait for the row lock', async () => {
+        const [row] = await admin`SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE application_name = ${name} AND wait_event_type = 'Lock'`;
+        return row?.n === 1;
+      });
+      await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE application_name = ${name} AND wait_event_type = 'Lock'`;
+      const { error } = await pending;
+      expect(error.code).toBe('INCREMENT_FAILED');
+      expect(error.op).toBe('increment');
+      expect(error.unhealthy).toBe(true);
+      expect(error.indeterminate).toBe(true);
+    } finally {
+      await releaseLock();
+    }
+    expect(await recovered(backend, 'counter')).toBe('5'); // the terminated session rolled back
   });
 
   it('a frozen postmaster: a new backend fails CONNECTION_FAILED once connectTimeout passes', async () => {

@@ -221,22 +221,25 @@ describe('postgres increment', () => {
     ['-(2^53 - 1)', String(-MAX), -1],
     ['1', '1', MAX],
     ['-1', '-1', -MAX],
-  ])('COUNTER_OVERFLOW past the safe range from %s, writing nothing; the boundary itself is fine', async (_, start, delta) => {
-    const key = `overflow:${start}:${delta}`;
-    await backend.set(key, start, { ttl: 60_000 });
-    const before = await stored(key);
-    const error = await rejection(backend.increment(key, delta, { ttl: 5 }));
-    expect(error.code).toBe('COUNTER_OVERFLOW');
-    expect(error.op).toBe('increment');
-    expect(error.unhealthy).toBe(false);
-    expect(error.indeterminate).toBe(false);
-    expect(await stored(key)).toEqual(before);
-    // One less reaches the boundary exactly, and a counter there moves back from it.
-    const direction = Math.sign(delta);
-    expect((await backend.increment(key, delta - direction)).value).toBe(direction * MAX);
-    expect(await backend.get(key)).toBe(String(direction * MAX));
-    expect((await backend.increment(key, -direction)).value).toBe(direction * (MAX - 1));
-  });
+  ])(
+    'COUNTER_OVERFLOW past the safe range from %s, writing nothing; the boundary itself is fine',
+    async (_, start, delta) => {
+      const key = `overflow:${start}:${delta}`;
+      await backend.set(key, start, { ttl: 60_000 });
+      const before = await stored(key);
+      const error = await rejection(backend.increment(key, delta, { ttl: 5 }));
+      expect(error.code).toBe('COUNTER_OVERFLOW');
+      expect(error.op).toBe('increment');
+      expect(error.unhealthy).toBe(false);
+      expect(error.indeterminate).toBe(false);
+      expect(await stored(key)).toEqual(before);
+      // One less reaches the boundary exactly, and a counter there moves back from it.
+      const direction = Math.sign(delta);
+      expect((await backend.increment(key, delta - direction)).value).toBe(direction * MAX);
+      expect(await backend.get(key)).toBe(String(direction * MAX));
+      expect((await backend.increment(key, -direction)).value).toBe(direction * (MAX - 1));
+    },
+  );
 
   it('creates a counter at either boundary from an absent key', async () => {
     expect((await backend.increment('top', MAX)).value).toBe(MAX);

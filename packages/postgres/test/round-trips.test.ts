@@ -37,6 +37,8 @@ describe('round trips', () => {
     ['checkAndSet(k, old, new)', (i) => backend.checkAndSet(`k${i}`, 'v', 'v', { ttl: 60_000 })],
     ['checkAndDelete', (i) => backend.checkAndDelete(`n${i}`, 'v')],
     ['delete', (i) => backend.delete(`k${i}`)],
+    ['increment creating a counter', (i) => backend.increment(`c${i}`, 1, { ttl: 60_000 })],
+    ['increment of a live counter', () => backend.increment('hot', -1, { ttl: 60_000 })],
     ['ping', () => backend.ping()],
     ['purgeExpired', () => backend.purgeExpired()],
   ];
@@ -46,5 +48,18 @@ describe('round trips', () => {
     proxy.reset();
     for (let i = 0; i < CALLS; i++) await call(i);
     expect(proxy.flights).toBe(CALLS);
+  });
+
+  it('an increment that writes nothing takes a second round trip to say why', async () => {
+    await backend.set('text', 'not a counter');
+    const refused = () =>
+      backend.increment('text').then(
+        () => 'counted',
+        (error: { code?: string }) => error.code,
+      );
+    await refused(); // prepares both statements
+    proxy.reset();
+    for (let i = 0; i < CALLS; i++) expect(await refused()).toBe('NOT_A_COUNTER');
+    expect(proxy.flights).toBe(2 * CALLS);
   });
 });

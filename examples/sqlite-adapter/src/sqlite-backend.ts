@@ -1,9 +1,11 @@
 import {
+  type Counter,
   createConnectionErrorClassifier,
   type Expiry,
   KVBackendBase,
   type KVError,
   type OperationOptions,
+  parseCounter,
 } from '@strongbox/core';
 import type Database from 'better-sqlite3';
 import type { SqliteSettings } from './options.js';
@@ -43,6 +45,7 @@ export class SqliteBackend extends KVBackendBase {
   >;
   readonly #checkAndDeleteTx: Database.Transaction<(key: string, expected: string) => boolean>;
   readonly #deleteTx: Database.Transaction<(key: string) => boolean>;
+  readonly #incrementTx: Database.Transaction<(key: string, delta: number, ttl: number) => Counter>;
   readonly #purgeTx: Database.Transaction<(limit: number) => number>;
 
   /** Use {@link createSqliteBackend}, which opens the file and creates the table first. */
@@ -82,6 +85,17 @@ export class SqliteBackend extends KVBackendBase {
     this.#deleteTx = database.transaction(
       (key) => s.deleteReturningLive.get({ key, now: this.#now() }) === 1,
     );
+    this.#incrementTx = database.transaction((key, delta, ttl) => {
+      const now = this.#now();
+      const row = s.increment.get({ key, delta, now, expiresAt: this.#expiresAt(ttl, now) });
+      if (row === undefined) {
+        // Nothing was written; the same transaction still sees the value that refused it.
+        const current = s.getLive.get({ key, now }) ?? '';
+        const code = parseCounter(current) === undefined ? 'NOT_A_COUNTER' : 'COUNTER_OVERFLOW';
+        throw this.counterError(code, key);
+      }
+      return { value: row.value, ttl: this.#remainingTtl(row.expiresAt, now) };
+    });
     this.#purgeTx = database.transaction(
       (limit) => s.purgeExpired.run({ now: this.#now(), limit }).changes,
     );
@@ -140,6 +154,10 @@ export class SqliteBackend extends KVBackendBase {
     return this.#deleteTx.immediate(key);
   }
 
+  protected override async doIncrement(key: string, delta: number, ttl: number): Promise<Counter> {
+    return this.#incrementTx.immediate(key, delta, ttl);
+  }
+
   protected async doPing(_options: OperationOptions | undefined): Promise<void> {
     // Reads the table, so a file that became unreadable fails here.
     this.#statements.ping.get();
@@ -160,11 +178,25 @@ export class SqliteBackend extends KVBackendBase {
       this.#statements.replaceValue.run({ key, value });
       return;
     }
+    const expiresAt = expiry === 'keep' ? null : this.#expiresAt(expiry, now);
+    this.#statements.upsert.run({ key, value, expiresAt });
+  }
+
+  /** The expiry of a write at clock reading `now` with `ttl` (0: none). */
+  #expiresAt(ttl: number, now: number): number | null {
     // A reading of t means the write happened during [t, t + resolution): expiring at
     // t + resolution + ttl keeps the key for at least ttl and at most ttl + resolution.
-    const expiresAt =
-      expiry === 'keep' || expiry === 0 ? null : now + this.#clockResolution + expiry;
-    this.#statements.upsert.run({ key, value, expiresAt });
+    return ttl === 0 ? null : now + this.#clockResolution + ttl;
+  }
+
+  /**
+   * The whole ms a key expiring at `expiresAt` surely has left after clock reading `now` (the
+   * true time may be up to a resolution later), rounded up, at least 1; null for no expiry. A
+   * counter just created with `ttl` reports exactly `ttl`.
+   */
+  #remainingTtl(expiresAt: number | null, now: number): number | null {
+    if (expiresAt === null) return null;
+    return Math.max(1, Math.ceil(expiresAt - now - this.#clockResolution));
   }
 
   #now(): number {

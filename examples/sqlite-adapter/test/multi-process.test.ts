@@ -6,8 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createSqliteBackend } from '../src/index.js';
 import { createTempDir } from './temp-dir.js';
 
-const INCREMENTER = fileURLToPath(new URL('./fixtures/cas-incrementer.js', import.meta.url));
-const PROCESSES = 2;
+const INCREMENTER = fileURLToPath(new URL('./fixtures/incrementer.js', import.meta.url));
 const INCREMENTS_EACH = 400;
 
 const dir = createTempDir();
@@ -25,10 +24,17 @@ function nextMessage(child: ChildProcess): Promise<unknown> {
   });
 }
 
-test('processes sharing one file increment a key by CAS without losing an update', async (t) => {
-  const filename = dir.file();
-  const children = Array.from({ length: PROCESSES }, () =>
-    fork(INCREMENTER, [filename, 'counter', String(INCREMENTS_EACH)], { stdio: 'inherit' }),
+/**
+ * Run `processes` incrementers of one key on `filename` at once, each `INCREMENTS_EACH` times,
+ * and resolve their reports once every one exited cleanly.
+ */
+async function runIncrementers(
+  filename: string,
+  processes: number,
+  mode: 'cas' | 'increment',
+): Promise<unknown[]> {
+  const children = Array.from({ length: processes }, () =>
+    fork(INCREMENTER, [filename, 'counter', String(INCREMENTS_EACH), mode], { stdio: 'inherit' }),
   );
   try {
     // Start together, so the increments really interleave.
@@ -38,17 +44,48 @@ test('processes sharing one file increment a key by CAS without losing an update
     );
     const done = children.map(nextMessage);
     for (const child of children) child.send('go');
-    const reports = (await Promise.all(done)) as Array<{ conflicts: number }>;
+    const reports = await Promise.all(done);
     await Promise.all(children.map((child) => child.exitCode ?? once(child, 'exit')));
     assert.deepEqual(
       children.map((child) => child.exitCode),
       children.map(() => 0),
     );
-    t.diagnostic(`CAS attempts that lost a race: ${reports.map((r) => r.conflicts).join(', ')}`);
-
-    await using backend = await createSqliteBackend({ filename });
-    assert.equal(await backend.get('counter'), String(PROCESSES * INCREMENTS_EACH));
+    return reports;
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill();
   }
+}
+
+test('processes sharing one file increment a key by CAS without losing an update', async (t) => {
+  const filename = dir.file();
+  const processes = 2;
+  const reports = (await runIncrementers(filename, processes, 'cas')) as Array<{
+    conflicts: number;
+  }>;
+  t.diagnostic(`CAS attempts that lost a race: ${reports.map((r) => r.conflicts).join(', ')}`);
+  await using backend = await createSqliteBackend({ filename });
+  assert.equal(await backend.get('counter'), String(processes * INCREMENTS_EACH));
+});
+
+test('processes sharing one file increment a key atomically: each value is handed out once', async () => {
+  const filename = dir.file();
+  const processes = 3;
+  const reports = (await runIncrementers(filename, processes, 'increment')) as Array<{
+    values: number[];
+  }>;
+  const total = processes * INCREMENTS_EACH;
+  const handedOut = reports.flatMap((report) => report.values).sort((a, b) => a - b);
+  // No lost update and no duplicate: the values are exactly 1..total.
+  assert.deepEqual(
+    handedOut,
+    Array.from({ length: total }, (_, i) => i + 1),
+  );
+  for (const { values } of reports) {
+    assert.ok(
+      values.every((value, i) => i === 0 || value > (values[i - 1] as number)),
+      'each process sees its own increments in order',
+    );
+  }
+  await using backend = await createSqliteBackend({ filename });
+  assert.equal(await backend.get('counter'), String(total));
 });

@@ -98,6 +98,15 @@ describe('postgres increment', () => {
     expect((await stored('forever')).expiresAt).toBeNull();
   });
 
+  it('takes the largest ttl, Number.MAX_SAFE_INTEGER ms', async () => {
+    for (const value of [1, 2]) {
+      const counter = await backend.increment('far', 1, { ttl: MAX });
+      expect(counter.value).toBe(value);
+      expect(counter.ttl).toBeLessThanOrEqual(MAX);
+      expect(counter.ttl).toBeGreaterThan(MAX - 60_000);
+    }
+  });
+
   it('a live counter keeps its expiry: the reported ttl only decreases and matches the stored expiry', async () => {
     const first = await timedIncrement('live', 1, 60_000);
     const { expiresAt } = await stored('live');

@@ -12,6 +12,7 @@ import { registerDeadlineTests } from './tests/deadline.js';
 import { registerErrorTests } from './tests/errors.js';
 import { registerExpiredTests } from './tests/expired.js';
 import { registerFaultTests } from './tests/faults.js';
+import { registerIncrementTests } from './tests/increment.js';
 import { registerIsolationTests } from './tests/isolation.js';
 import { registerKeepTtlTests } from './tests/keep-ttl.js';
 import { registerKeyTests } from './tests/keys.js';
@@ -46,6 +47,7 @@ export function describeConformance(options: ConformanceOptions): void {
     suite.group('keys', () => registerKeyTests(suite));
     suite.group('checkAndSet', () => registerCheckAndSetTests(suite));
     suite.group('checkAndDelete', () => registerCheckAndDeleteTests(suite));
+    suite.group('increment', () => registerIncrementTests(suite, options));
     suite.group('ttl', () => registerTtlTests(suite));
     suite.group('keepTtl', () => registerKeepTtlTests(suite));
     suite.group('expired keys', () => registerExpiredTests(suite));

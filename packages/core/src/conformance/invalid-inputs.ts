@@ -43,6 +43,32 @@ export const KEEP_TTL_CONFLICTS = [
 /** `keepTtl` must be a boolean. */
 export const INVALID_KEEP_TTLS = ['yes', 1, null, {}];
 
+/** Deltas of `increment` that are not safe integers: each rejects with INVALID_VALUE. */
+export const INVALID_DELTAS = [
+  1.5,
+  -0.5,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  2 ** 53,
+  -(2 ** 53),
+  1e300,
+  '1',
+  null,
+  true,
+  1n,
+  {},
+  [1],
+  new Number(1),
+];
+
+/** `increment` has no `keepTtl` (a live counter always keeps its expiry): any value rejects with INVALID_TTL. */
+export const INCREMENT_KEEP_TTLS = [
+  { keepTtl: true },
+  { keepTtl: false },
+  { keepTtl: true, ttl: 100 },
+];
+
 /** Per-call options that are not an object of the documented shape: core rejects them with INVALID_CONFIG. */
 export const INVALID_OPTIONS = [
   'fast',

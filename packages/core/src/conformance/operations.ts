@@ -2,7 +2,14 @@ import type { KVBackend } from '../backend.js';
 import { describeValue } from './describe-value.js';
 
 /** The operations that take a key. */
-export const KEYED_OPS = ['get', 'set', 'checkAndSet', 'checkAndDelete', 'delete'] as const;
+export const KEYED_OPS = [
+  'get',
+  'set',
+  'checkAndSet',
+  'checkAndDelete',
+  'delete',
+  'increment',
+] as const;
 /** Every operation of the contract except `close`. */
 export const ALL_OPS = [...KEYED_OPS, 'ping'] as const;
 
@@ -16,7 +23,8 @@ export interface Call {
 
 /**
  * The call of `op` on `key` with `options`, its other arguments valid: `set(key, 'value')`,
- * `checkAndSet(key, null, 'value')`, `checkAndDelete(key, 'value')`; `ping` takes no key.
+ * `checkAndSet(key, null, 'value')`, `checkAndDelete(key, 'value')`, `increment(key, 1)`; `ping` takes
+ * no key.
  */
 export function callOn(op: AnyOp, key: unknown, options?: unknown): Call {
   const withOptions = (...args: unknown[]) => (options === undefined ? args : [...args, options]);
@@ -27,6 +35,8 @@ export function callOn(op: AnyOp, key: unknown, options?: unknown): Call {
       return { op, args: withOptions(key, null, 'value') };
     case 'checkAndDelete':
       return { op, args: withOptions(key, 'value') };
+    case 'increment':
+      return { op, args: withOptions(key, 1) };
     case 'ping':
       return { op, args: withOptions() };
     default:

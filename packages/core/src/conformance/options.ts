@@ -40,6 +40,13 @@ export interface ConformanceOptions {
   runner: ConformanceRunner;
   /** Given for networked backends: adds the tests that drop connections and expect recovery. */
   faults?: ConformanceFaults;
+  /**
+   * Require `increment` to report every counter's remaining ttl (a number, or null for no
+   * expiry). Default false: `ttl: undefined` is accepted for a counter the call did not create,
+   * which is all `KVBackendBase`'s default `doIncrement` can say. Adapters that implement
+   * `doIncrement` natively (every built-in one) set it.
+   */
+  requireCounterTtl?: boolean;
 }
 
 /**

@@ -38,6 +38,9 @@ export function callsThatWouldWrite(options: unknown, ops: readonly AnyOp[] = AL
       case 'checkAndDelete':
         calls.push({ op, args: [LIVE_KEY, BEFORE, options] });
         break;
+      case 'increment':
+        calls.push({ op, args: [ABSENT_KEY, 1, options] });
+        break;
       case 'ping':
         calls.push({ op, args: [options] });
         break;

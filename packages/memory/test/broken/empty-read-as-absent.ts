@@ -11,6 +11,6 @@ class EmptyReadAsAbsentBackend extends MemoryBackend {
 export const emptyReadAsAbsent: BrokenFixture = {
   name: 'empty-read-as-absent',
   defect: 'get returns null for a key holding ""',
-  breaks: ['value.empty', 'cas.empty'],
+  breaks: ['value.empty', 'cas.empty', 'increment.not-a-counter'],
   create: async () => new EmptyReadAsAbsentBackend(),
 };

@@ -20,6 +20,8 @@ export const expiredVisibleToGet: BrokenFixture = {
     'ttl.keep.cas',
     'expired.get',
     'clock.backend',
+    'increment.ttl.created',
+    'increment.ttl.kept',
   ],
   create: async () => new ExpiredVisibleToGetBackend(),
 };

@@ -16,6 +16,6 @@ class KeepTtlIgnoredBackend extends MemoryBackend {
 export const keepTtlIgnored: BrokenFixture = {
   name: 'keep-ttl-ignored',
   defect: 'keepTtl is ignored: the write stores without expiry',
-  breaks: ['ttl.keep.set', 'ttl.keep.cas'],
+  breaks: ['ttl.keep.set', 'ttl.keep.cas', 'increment.ttl.kept', 'increment.ttl.reported'],
   create: async () => new KeepTtlIgnoredBackend(),
 };

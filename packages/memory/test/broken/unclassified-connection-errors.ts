@@ -11,7 +11,7 @@ class UnclassifiedConnectionErrorsBackend extends DroppableConnectionsBackend {
 export const unclassifiedConnectionErrors: BrokenFixture = {
   name: 'unclassified-connection-errors',
   defect: 'errors from dropped connections are not classified unhealthy',
-  breaks: ['faults.unhealthy', 'faults.recovers'],
+  breaks: ['faults.unhealthy', 'faults.recovers', 'faults.increment'],
   create: async () => new UnclassifiedConnectionErrorsBackend(),
   faults: droppableFaults,
 };

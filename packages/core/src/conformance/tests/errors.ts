@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { isHealthError, isIndeterminate, isKVError } from '../../errors.js';
+import { isHealthError, isIndeterminate, isKVError, type KVError } from '../../errors.js';
 import { expectKVError } from '../expect-error.js';
 import type { ConformanceHarness } from '../harness.js';
 
 /** A value that must never appear in an error. */
 const SECRET_VALUE = 'secret-value-7f3a9c';
+
+/** Assert no rendering of `error` shows {@link SECRET_VALUE}. */
+function assertHidden(error: KVError, op: string): void {
+  const rendered = [error.message, error.stack, String(error), inspect(error, { depth: 5 })];
+  for (const text of rendered) {
+    assert.ok(!text?.includes(SECRET_VALUE), `the ${op} error shows the value: ${text}`);
+  }
+}
 
 /** Error shape: every rejection is a KVError with code, backend, op, key and flags. */
 export function registerErrorTests(suite: ConformanceHarness): void {
@@ -38,7 +46,7 @@ export function registerErrorTests(suite: ConformanceHarness): void {
 
   suite.test(
     'errors.no-values',
-    'errors never echo the values of the call',
+    'errors never echo the values of the call, nor a stored value increment found not to be a counter',
     async ({ backend }) => {
       const calls = [
         () => backend.set('k', SECRET_VALUE, { ttl: 'soon' as never }),
@@ -54,11 +62,20 @@ export function registerErrorTests(suite: ConformanceHarness): void {
           op,
           key: 'k',
         });
-        const rendered = [error.message, error.stack, String(error), inspect(error, { depth: 5 })];
-        for (const text of rendered) {
-          assert.ok(!text?.includes(SECRET_VALUE), `the ${op} error shows the value: ${text}`);
-        }
+        assertHidden(error, op);
       }
+      await backend.set('k', SECRET_VALUE);
+      const notACounter = await expectKVError(
+        backend,
+        'increment of a string',
+        () => backend.increment('k'),
+        {
+          code: 'NOT_A_COUNTER',
+          op: 'increment',
+          key: 'k',
+        },
+      );
+      assertHidden(notACounter, 'increment');
     },
   );
 }

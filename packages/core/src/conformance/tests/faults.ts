@@ -24,6 +24,7 @@ function workload(w: number): Call[] {
     { op: 'checkAndSet', args: [`w${w}`, 'v', 'v', options] },
     { op: 'checkAndDelete', args: [`none${w}`, 'v', options] },
     { op: 'delete', args: [`none${w}`, options] },
+    { op: 'increment', args: [`n${w}`, 1, options] },
     { op: 'ping', args: [options] },
   ];
 }
@@ -135,6 +136,58 @@ export function registerFaultTests(suite: ConformanceHarness, faults: Conformanc
       assertApplied(await eventually(backend, cad, deadline), render(cad));
       const deleted = await eventually(backend, { op: 'delete', args: ['k', options] }, deadline);
       assert.equal(deleted.value, false, 'delete after checkAndDelete removed the key');
+      const increment = { op: 'increment', args: ['k', 1, options] } as const;
+      const counted = await eventually(backend, increment, deadline);
+      const value = (counted.value as { value: number }).value;
+      assert.ok(
+        value === 1 || (counted.uncertain && value === 2),
+        `${render(increment)}: ${value}`,
+      );
+    },
+  );
+
+  suite.test(
+    'faults.increment',
+    'increments in flight when the connections are cut are lost or doubled only as their errors say: the counter ends between the resolved calls and those plus the indeterminate ones',
+    async ({ backend }) => {
+      const options = { timeout: CALL_TIMEOUT_MS };
+      const call: Call = { op: 'increment', args: ['hits', 1, options] };
+      const resolved: number[] = [];
+      let indeterminate = 0;
+      let running = true;
+      const worker = async () => {
+        while (running) {
+          try {
+            resolved.push((await backend.increment('hits', 1, options)).value);
+          } catch (error) {
+            assertUnhealthy(backend, call, error);
+            if (isKVError(error) && error.indeterminate) indeterminate++;
+          }
+          await yieldBy('macrotask');
+        }
+      };
+      const workers = Promise.allSettled(Array.from({ length: WORKERS }, worker));
+      try {
+        await sleep(20);
+        assertSomethingCut(await faults.dropConnections(backend));
+        await sleep(AFTER_DROP_MS);
+      } finally {
+        running = false;
+      }
+      for (const outcome of await workers) {
+        if (outcome.status === 'rejected') throw outcome.reason;
+      }
+      const deadline = now() + FAULT_RECOVERY_WINDOW_MS;
+      const read = await eventually(backend, { op: 'get', args: ['hits', options] }, deadline);
+      const final = Number(read.value ?? 0);
+      const what = `after ${resolved.length} resolved and ${indeterminate} indeterminate increments the counter read ${String(read.value)}`;
+      assert.ok(resolved.length <= final && final <= resolved.length + indeterminate, what);
+      // Each resolved call saw its own increment: distinct values, none above the final count.
+      assert.equal(new Set(resolved).size, resolved.length, `${what}; duplicate results`);
+      assert.ok(
+        resolved.every((value) => value >= 1 && value <= final),
+        `${what}; a result out of range`,
+      );
     },
   );
 }

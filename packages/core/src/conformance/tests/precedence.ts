@@ -34,6 +34,7 @@ export function registerPrecedenceTests(suite: ConformanceHarness): void {
         [{ op: 'checkAndSet', args: [42, 42, 42, { ttl: -1, signal }] }, 'CLOSED'],
         [{ op: 'checkAndDelete', args: [42, 42, { signal }] }, 'CLOSED'],
         [{ op: 'delete', args: ['', { signal }] }, 'CLOSED'],
+        [{ op: 'increment', args: [42, 1.5, { ttl: -1, signal }] }, 'CLOSED'],
         [{ op: 'ping', args: [{ timeout: 0, signal }] }, 'CLOSED'],
       ]);
     },
@@ -56,6 +57,11 @@ export function registerPrecedenceTests(suite: ConformanceHarness): void {
         [{ op: 'checkAndDelete', args: ['\u0000', 42, 'not options'] }, 'INVALID_KEY'],
         [{ op: 'checkAndDelete', args: [k, 42, 'not options'] }, 'INVALID_VALUE'],
         [{ op: 'delete', args: [42, 42] }, 'INVALID_KEY'],
+        [{ op: 'increment', args: ['', 1.5, { ttl: -1 }] }, 'INVALID_KEY'],
+        [{ op: 'increment', args: [k, 1.5, { ttl: -1 }] }, 'INVALID_VALUE'],
+        [{ op: 'increment', args: [k, '1', 'not options'] }, 'INVALID_VALUE'],
+        [{ op: 'increment', args: [k, 1, { ttl: -1, timeout: 0 }] }, 'INVALID_TTL'],
+        [{ op: 'increment', args: [k, 1, { keepTtl: true, timeout: 0 }] }, 'INVALID_TTL'],
       ]);
       await expectUntouched(backend, 'calls with several invalid arguments');
     },
@@ -78,6 +84,10 @@ export function registerPrecedenceTests(suite: ConformanceHarness): void {
         ],
         [{ op: 'checkAndDelete', args: [k, 42, { signal }] }, 'INVALID_VALUE'],
         [{ op: 'delete', args: ['', { signal }] }, 'INVALID_KEY'],
+        [{ op: 'increment', args: ['', 1, { signal }] }, 'INVALID_KEY'],
+        [{ op: 'increment', args: [k, Number.NaN, { signal }] }, 'INVALID_VALUE'],
+        [{ op: 'increment', args: [k, 1, { ttl: 0.5, signal }] }, 'INVALID_TTL'],
+        [{ op: 'increment', args: [k, 1, { signal, timeout: 0 }] }, 'INVALID_CONFIG'],
         [{ op: 'ping', args: [{ signal, timeout: -1 }] }, 'INVALID_CONFIG'],
       ]);
       await expectUntouched(backend, 'invalid calls with an aborted signal');

@@ -55,9 +55,11 @@ function callsWithValues(values: readonly unknown[]): Call[] {
   ]);
 }
 
-/** Calls of set and checkAndSet that would write, with each of `writeOptions`. */
+/** Calls of set, checkAndSet and increment that would write, with each of `writeOptions`. */
 function writesWithOptions(writeOptions: readonly unknown[]): Call[] {
-  return writeOptions.flatMap((options) => callsThatWouldWrite(options, ['set', 'checkAndSet']));
+  return writeOptions.flatMap((options) =>
+    callsThatWouldWrite(options, ['set', 'checkAndSet', 'increment']),
+  );
 }
 
 /** Keys a backend that truncates or repairs invalid keys would write instead. */
@@ -112,7 +114,7 @@ export function registerValidationTests(suite: ConformanceHarness): void {
   for (const [kind, description] of ttlRules) {
     suite.test(
       `validate.ttl.${kind}`,
-      `set and checkAndSet reject ${description} with INVALID_TTL and write nothing`,
+      `set, checkAndSet and increment reject ${description} with INVALID_TTL and write nothing`,
       async ({ backend }) => {
         const options = INVALID_TTLS[kind].map((ttl) => ({ ttl }));
         await expectAllRejected(backend, writesWithOptions(options), 'INVALID_TTL');
@@ -122,7 +124,7 @@ export function registerValidationTests(suite: ConformanceHarness): void {
 
   suite.test(
     'validate.ttl.keep-conflict',
-    'set and checkAndSet reject keepTtl together with a ttl (even 0) with INVALID_TTL',
+    'set, checkAndSet and increment reject keepTtl together with a ttl (even 0) with INVALID_TTL',
     async ({ backend }) => {
       await expectAllRejected(backend, writesWithOptions(KEEP_TTL_CONFLICTS), 'INVALID_TTL');
     },
@@ -130,7 +132,7 @@ export function registerValidationTests(suite: ConformanceHarness): void {
 
   suite.test(
     'validate.keep-ttl.type',
-    'set and checkAndSet reject a keepTtl that is not a boolean with INVALID_TTL',
+    'set, checkAndSet and increment reject a keepTtl that is not a boolean with INVALID_TTL',
     async ({ backend }) => {
       const options = INVALID_KEEP_TTLS.map((keepTtl) => ({ keepTtl }));
       await expectAllRejected(backend, writesWithOptions(options), 'INVALID_TTL');

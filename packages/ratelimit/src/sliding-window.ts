@@ -70,7 +70,8 @@ export class SlidingWindowQuota implements Quota {
     const parsed = parseNumbers(stored, 3);
     if (parsed === undefined || !parsed.every(Number.isSafeInteger)) throw foreign();
     const [storedIndex = 0, previous = 0, current = 0] = parsed;
-    if (index <= storedIndex) return { index: storedIndex, previous, current, offset: 0 };
+    if (index === storedIndex) return { ...fresh, previous, current };
+    if (index < storedIndex) return { index: storedIndex, previous, current, offset: 0 };
     if (index === storedIndex + 1) return { ...fresh, previous: current };
     return fresh;
   }

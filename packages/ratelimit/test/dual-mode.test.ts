@@ -1,0 +1,56 @@
+import { createMemoryBackend } from '@strongbox/memory';
+import { describe, expect, it } from 'vitest';
+import { createRateLimiter, fixedWindow, tokenBucket } from '../src/index.js';
+
+async function setup(primaryLimit: number, secondaryCapacity: number) {
+  const kv = await createMemoryBackend();
+  const limiter = createRateLimiter({
+    backend: kv,
+    strategy: fixedWindow({ limit: primaryLimit, windowMs: 60_000 }),
+    secondary: tokenBucket({ capacity: secondaryCapacity, refillPerSecond: 1 }),
+    onBackendFailure: 'closed',
+    now: () => 0,
+  });
+  return { kv, limiter };
+}
+
+describe('dual mode: both must allow', () => {
+  it('a denial by secondary leaves the primary charge in place', async () => {
+    const { kv, limiter } = await setup(5, 2);
+    expect((await limiter.allow('u')).allowed).toBe(true);
+    expect((await limiter.allow('u')).allowed).toBe(true);
+    const third = await limiter.allow('u');
+    expect(third).toMatchObject({ allowed: false, limit: 2, retryAfterMs: 1_000 });
+    expect(third.quotas).toMatchObject({
+      default: { allowed: true, remaining: 2 },
+      'secondary:default': { allowed: false, remaining: 0 },
+    });
+    expect(await kv.get('ratelimit:p:fixedWindow:default:u')).toBe('3');
+  });
+
+  it('secondary is not evaluated, so not charged, when the primary denies', async () => {
+    const { limiter } = await setup(1, 5);
+    expect((await limiter.allow('u')).allowed).toBe(true);
+    const denied = await limiter.allow('u');
+    expect(denied.allowed).toBe(false);
+    expect(Object.keys(denied.quotas)).toEqual(['default']);
+    expect((await limiter.peek('u')).quotas['secondary:default']).toMatchObject({ remaining: 4 });
+  });
+
+  it('when both allow, the binding quota is the one with the least remaining; reset clears both', async () => {
+    const { limiter } = await setup(10, 3);
+    const d = await limiter.allow('u');
+    expect(d).toMatchObject({ allowed: true, limit: 3, remaining: 2 });
+    await limiter.reset('u');
+    const p = await limiter.peek('u');
+    expect(p.quotas).toMatchObject({ default: { remaining: 10 }, 'secondary:default': { remaining: 3 } });
+  });
+
+  it('a cost above either strategy limit is denied without charging either', async () => {
+    const { kv, limiter } = await setup(10, 3);
+    const d = await limiter.allow('u', { cost: 4 });
+    expect(d).toMatchObject({ allowed: false, retryAfterMs: Number.POSITIVE_INFINITY });
+    expect(Object.keys(d.quotas)).toEqual(['secondary:default']);
+    expect(await kv.get('ratelimit:p:fixedWindow:default:u')).toBeNull();
+  });
+});

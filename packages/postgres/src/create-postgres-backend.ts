@@ -6,6 +6,7 @@ import {
   raceInterruptions,
   sanitizeError,
 } from '@strongbox/core';
+import { cancelQuery } from './cancel-query.js';
 import { clientSecrets, openClient, warmUp } from './client.js';
 import { isDriverConnectionError } from './driver-errors.js';
 import { type PostgresBackendOptions, resolvePostgresOptions } from './options.js';
@@ -70,9 +71,9 @@ class SetupTimeoutError extends Error {
 }
 
 /** `work`, or a rejection once `ms` pass; a query still running then is cancelled. */
-function bounded<T>(work: Promise<T> & { cancel?: () => void }, ms: number): Promise<T> {
+function bounded<T>(work: Promise<T>, ms: number): Promise<T> {
   return raceInterruptions(work, undefined, ms, () => {
-    work.cancel?.();
+    cancelQuery(work);
     work.catch(() => undefined);
     return new SetupTimeoutError(`no answer within ${ms} ms`);
   });

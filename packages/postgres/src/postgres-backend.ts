@@ -11,6 +11,7 @@ import {
   type ValidationProblem,
 } from '@strongbox/core';
 import { STATEMENTS_PER_CONNECTION } from './client.js';
+import { cancelQuery } from './cancel-query.js';
 import { type Admission, ConnectionLanes } from './connection-lanes.js';
 import { mayHaveBeenApplied } from './driver-errors.js';
 import type { TableNames } from './identifiers.js';
@@ -250,7 +251,7 @@ export class PostgresBackend extends KVBackendBase {
   protected override onInterrupted(work: Promise<unknown>): void {
     const call = (work as TrackedWork<unknown>)[CALL];
     if (call === undefined || call.admission.withdraw(WITHDRAWN)) return;
-    if (call.query !== undefined && isRunning(call.query)) cancelRunning(call.query);
+    if (call.query !== undefined && isRunning(call.query)) cancelQuery(call.query);
   }
 
   /** The contract's checks for purgeExpired, in its order: CLOSED, invalid arguments, ABORTED. */
@@ -296,20 +297,6 @@ function isRunning(query: object): boolean {
  */
 function lanesFor(max: number): number {
   return Math.max(1, max - 1);
-}
-
-/**
- * Ask the server to cancel `query`. porsager's `query.cancel()` drops the promise of its cancel
- * request, which opens a connection of its own and rejects when that fails (the server refuses
- * connections): an unhandled rejection. So the request is made through porsager's `canceller`
- * (what `cancel()` calls, once) and its failure ignored: the call has already given up.
- */
-function cancelRunning(query: object): void {
-  const target = query as { canceller?: ((query: object) => Promise<unknown>) | null };
-  const { canceller } = target;
-  if (typeof canceller !== 'function') return;
-  target.canceller = null;
-  canceller(query).catch(() => undefined);
 }
 
 /** Rejection of a call withdrawn from the queue; nobody sees it (its caller already left). */

@@ -33,6 +33,11 @@ export class RoundTripProxy {
     this.flights = 0;
   }
 
+  /** Stop accepting connections (new ones are refused); those already open go on. */
+  refuseNew(): void {
+    this.#server.close();
+  }
+
   async close(): Promise<void> {
     for (const socket of this.#sockets) socket.destroy();
     await new Promise((resolve) => this.#server.close(resolve));

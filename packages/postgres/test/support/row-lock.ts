@@ -10,6 +10,15 @@ export async function holdRowLock(
   table: string,
   key: string,
 ): Promise<() => Promise<void>> {
+  return holdLock(sql, `SELECT 1 FROM ${table} WHERE key = $1 FOR UPDATE`, [key]);
+}
+
+/** Run `statement` in a transaction of `sql` and keep the transaction open until released. */
+async function holdLock(
+  sql: postgres.Sql,
+  statement: string,
+  params: string[],
+): Promise<() => Promise<void>> {
   let release!: () => void;
   const released = new Promise<void>((resolve) => {
     release = resolve;
@@ -19,7 +28,7 @@ export async function holdRowLock(
     held = resolve;
   });
   const transaction = sql.begin(async (tx) => {
-    await tx.unsafe(`SELECT 1 FROM ${table} WHERE key = $1 FOR UPDATE`, [key]);
+    await tx.unsafe(statement, params);
     held();
     await released;
   });
@@ -28,4 +37,12 @@ export async function holdRowLock(
     release();
     await transaction;
   };
+}
+
+/** Like {@link holdRowLock}, for an ACCESS EXCLUSIVE lock on the whole of `table`. */
+export async function holdTableLock(
+  sql: postgres.Sql,
+  table: string,
+): Promise<() => Promise<void>> {
+  return holdLock(sql, `LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`, []);
 }

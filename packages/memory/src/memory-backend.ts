@@ -14,7 +14,7 @@ export const SWEEP_BATCH_SIZE = 1000;
  * are reclaimed by a background sweep that does bounded work per step.
  *
  * The internals are `protected` and split into small seams (`now`, `isLive`, `expiresAtFor`,
- * `liveEntry`, `write`, `evict`, `sweep`) so test fixtures can subclass it and change one rule.
+ * `liveEntry`, `counterValue`, `write`, `evict`, `sweep`) so test fixtures can subclass it and change one rule.
  * Create it with {@link createMemoryBackend}.
  */
 export class MemoryBackend extends KVBackendBase {
@@ -55,6 +55,11 @@ export class MemoryBackend extends KVBackendBase {
   protected expiresAtFor(expiry: Expiry, current: MemoryEntry | undefined, now: number): number {
     if (expiry === 'keep') return current?.expiresAt ?? Number.POSITIVE_INFINITY;
     return expiry === 0 ? Number.POSITIVE_INFINITY : now + expiry;
+  }
+
+  /** The number a stored value holds as a counter, or undefined when it is not one. */
+  protected counterValue(value: string): number | undefined {
+    return parseCounter(value);
   }
 
   /** The live entry of `key`, evicting an expired one on the way. */
@@ -151,7 +156,7 @@ export class MemoryBackend extends KVBackendBase {
     const current = this.liveEntry(key, now);
     let value = delta;
     if (current !== undefined) {
-      const stored = parseCounter(current.value);
+      const stored = this.counterValue(current.value);
       if (stored === undefined) throw this.counterError('NOT_A_COUNTER', key);
       value = stored + delta;
       if (!Number.isSafeInteger(value)) throw this.counterError('COUNTER_OVERFLOW', key);

@@ -2,10 +2,10 @@ import { inspect } from 'node:util';
 import { EXCLUSIVE_RULE_IDS } from '@strongbox/core/conformance';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBackend } from '../src/index.js';
-import { type BrokenFixture, FIXTURES, nonAtomicCas } from './broken/index.js';
+import { type BrokenFixture, FIXTURES, nonAtomicCas, nonAtomicIncrement } from './broken/index.js';
 import { collectSuite, runInOrder, runSuites, type TestResult } from './broken/run-suite.js';
 
-/** Runs of the non-atomic CAS fixture's hot-key tests: every one must catch it. */
+/** Runs of each non-atomic fixture's hot-key tests: every one must catch it. */
 const NON_ATOMIC_RUNS = 20;
 
 /** The failures of `results` that `expected` does not name, with their messages, for a readable diff. */
@@ -50,14 +50,17 @@ describe('the conformance suite fails each broken memory adapter in exactly the 
     });
   }
 
-  it(`catches the non-atomic checkAndSet on each of ${NON_ATOMIC_RUNS} runs`, async () => {
-    const hotKeyTests = collectSuite(nonAtomicCas.create).filter((test) =>
-      nonAtomicCas.breaks.includes(test.ruleId),
-    );
-    expect(hotKeyTests).toHaveLength(nonAtomicCas.breaks.length);
-    for (let run = 0; run < NON_ATOMIC_RUNS; run++) {
-      const results = await runInOrder(hotKeyTests);
-      expect(results.filter((result) => !('error' in result)).map((r) => r.name)).toEqual([]);
-    }
-  });
+  it.each([nonAtomicCas, nonAtomicIncrement])(
+    `catches $name on each of ${NON_ATOMIC_RUNS} runs`,
+    async (fixture) => {
+      const hotKeyTests = collectSuite(fixture.create).filter((test) =>
+        fixture.breaks.includes(test.ruleId),
+      );
+      expect(hotKeyTests).toHaveLength(fixture.breaks.length);
+      for (let run = 0; run < NON_ATOMIC_RUNS; run++) {
+        const results = await runInOrder(hotKeyTests);
+        expect(results.filter((result) => !('error' in result)).map((r) => r.name)).toEqual([]);
+      }
+    },
+  );
 });

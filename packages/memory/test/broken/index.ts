@@ -12,11 +12,14 @@ import { faultHookCutsNothing } from './fault-hook-cuts-nothing.js';
 import type { BrokenFixture } from './fixture.js';
 import { getAfterClose } from './get-after-close.js';
 import { inFlightAbortIgnored } from './in-flight-abort-ignored.js';
+import { incrementAcceptsLooseNumbers } from './increment-accepts-loose-numbers.js';
+import { incrementRestartsTtl } from './increment-restarts-ttl.js';
 import { keepTtlAbsentExpires } from './keep-ttl-absent-expires.js';
 import { keepTtlIgnored } from './keep-ttl-ignored.js';
 import { keyLengthInCodeUnits } from './key-length-in-code-units.js';
 import { negativeTtlAccepted } from './negative-ttl-accepted.js';
 import { nonAtomicCas } from './non-atomic-cas.js';
+import { nonAtomicIncrement } from './non-atomic-increment.js';
 import { nulTruncated } from './nul-truncated.js';
 import { preAbortedSignalIgnored } from './pre-aborted-signal-ignored.js';
 import { sharedStore } from './shared-store.js';
@@ -28,6 +31,7 @@ import { writeBeforeValidation } from './write-before-validation.js';
 
 export type { BrokenFixture } from './fixture.js';
 export { nonAtomicCas } from './non-atomic-cas.js';
+export { nonAtomicIncrement } from './non-atomic-increment.js';
 
 /** Every fixture: the memory adapter with one defect each, plus correct controls. */
 export const FIXTURES: readonly BrokenFixture[] = [
@@ -58,4 +62,7 @@ export const FIXTURES: readonly BrokenFixture[] = [
   droppableConnections,
   unclassifiedConnectionErrors,
   faultHookCutsNothing,
+  incrementRestartsTtl,
+  incrementAcceptsLooseNumbers,
+  nonAtomicIncrement,
 ];

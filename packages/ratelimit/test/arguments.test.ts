@@ -34,24 +34,78 @@ describe('limiter options are checked at creation (INVALID_CONFIG)', () => {
   const bad: [string, unknown, RegExp][] = [
     ['no options', undefined, /options must be an object/],
     ['no backend', { ...valid, backend: undefined }, /backend must be a KVBackend/],
-    ['a backend without increment', { ...valid, backend: { get() {} } }, /backend must be a KVBackend/],
+    [
+      'a backend without increment',
+      { ...valid, backend: { get() {} } },
+      /backend must be a KVBackend/,
+    ],
     ['no policy', { ...valid, onBackendFailure: undefined }, /onBackendFailure/],
     ['a wrong policy', { ...valid, onBackendFailure: 'allow' }, /onBackendFailure/],
     ['a non-string prefix', { ...valid, prefix: 1 }, /prefix/],
     ['a non-function now', { ...valid, now: 5 }, /now/],
-    ['an unknown option', { ...valid, onBackendFaliure: 'open' }, /unknown option "onBackendFaliure"/],
+    [
+      'an unknown option',
+      { ...valid, onBackendFaliure: 'open' },
+      /unknown option "onBackendFaliure"/,
+    ],
     ['no strategy', { ...valid, strategy: undefined }, /strategy must be an object/],
-    ['a made-up strategy', { ...valid, strategy: { kind: 'bogus', options: {} } }, /must come from fixedWindow/],
-    ['limit 0', { ...valid, strategy: fixedWindow({ limit: 0, windowMs: 1 }) }, /limit must be a positive safe integer, got 0/],
-    ['a fractional limit', { ...valid, strategy: fixedWindow({ limit: 1.5, windowMs: 1 }) }, /limit/],
-    ['windowMs NaN', { ...valid, strategy: fixedWindow({ limit: 1, windowMs: Number.NaN }) }, /windowMs/],
+    [
+      'a made-up strategy',
+      { ...valid, strategy: { kind: 'bogus', options: {} } },
+      /must come from fixedWindow/,
+    ],
+    [
+      'limit 0',
+      { ...valid, strategy: fixedWindow({ limit: 0, windowMs: 1 }) },
+      /limit must be a positive safe integer, got 0/,
+    ],
+    [
+      'a fractional limit',
+      { ...valid, strategy: fixedWindow({ limit: 1.5, windowMs: 1 }) },
+      /limit/,
+    ],
+    [
+      'windowMs NaN',
+      { ...valid, strategy: fixedWindow({ limit: 1, windowMs: Number.NaN }) },
+      /windowMs/,
+    ],
     ['empty quotas', { ...valid, strategy: fixedWindow({ quotas: {} }) }, /at least one quota/],
-    ['a bad quota name', { ...valid, strategy: fixedWindow({ quotas: { 'a:b': { limit: 1, windowMs: 1 } } }) }, /quota name/],
-    ['quotas and limit', { ...valid, strategy: { kind: 'fixedWindow', options: { quotas: { a: { limit: 1, windowMs: 1 } }, limit: 1 } } }, /unknown option "limit"/],
-    ['a bad secondary', { ...valid, secondary: tokenBucket({ capacity: 1, refillPerSecond: 0 }) }, /secondary.*refillPerSecond/],
-    ['an infinite leak', { ...valid, strategy: leakyBucket({ capacity: 1, leakPerSecond: Number.POSITIVE_INFINITY }) }, /leakPerSecond/],
-    ['a gcra burst of 0', { ...valid, strategy: gcra({ limit: 1, periodMs: 1, burst: 0 }) }, /burst/],
-    ['a sliding window without windowMs', { ...valid, strategy: slidingWindow({ limit: 1 } as never) }, /windowMs/],
+    [
+      'a bad quota name',
+      { ...valid, strategy: fixedWindow({ quotas: { 'a:b': { limit: 1, windowMs: 1 } } }) },
+      /quota name/,
+    ],
+    [
+      'quotas and limit',
+      {
+        ...valid,
+        strategy: {
+          kind: 'fixedWindow',
+          options: { quotas: { a: { limit: 1, windowMs: 1 } }, limit: 1 },
+        },
+      },
+      /unknown option "limit"/,
+    ],
+    [
+      'a bad secondary',
+      { ...valid, secondary: tokenBucket({ capacity: 1, refillPerSecond: 0 }) },
+      /secondary.*refillPerSecond/,
+    ],
+    [
+      'an infinite leak',
+      { ...valid, strategy: leakyBucket({ capacity: 1, leakPerSecond: Number.POSITIVE_INFINITY }) },
+      /leakPerSecond/,
+    ],
+    [
+      'a gcra burst of 0',
+      { ...valid, strategy: gcra({ limit: 1, periodMs: 1, burst: 0 }) },
+      /burst/,
+    ],
+    [
+      'a sliding window without windowMs',
+      { ...valid, strategy: slidingWindow({ limit: 1 } as never) },
+      /windowMs/,
+    ],
   ];
   it.each(bad)('%s', (_, options, detail) => {
     expect(configError(options).message).toMatch(detail);
@@ -95,7 +149,12 @@ describe('call arguments reject before any I/O', () => {
 
   it('an app clock returning no number rejects with INVALID_CONFIG before I/O', async () => {
     calls.length = 0;
-    const broken = createRateLimiter({ backend: kv, strategy: gcra({ limit: 1, periodMs: 1 }), onBackendFailure: 'open', now: () => Number.NaN });
+    const broken = createRateLimiter({
+      backend: kv,
+      strategy: gcra({ limit: 1, periodMs: 1 }),
+      onBackendFailure: 'open',
+      now: () => Number.NaN,
+    });
     await expectKVError(broken.allow('k'), 'INVALID_CONFIG');
     expect(calls).toEqual([]);
   });

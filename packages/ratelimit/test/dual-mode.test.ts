@@ -43,7 +43,10 @@ describe('dual mode: both must allow', () => {
     expect(d).toMatchObject({ allowed: true, limit: 3, remaining: 2 });
     await limiter.reset('u');
     const p = await limiter.peek('u');
-    expect(p.quotas).toMatchObject({ default: { remaining: 10 }, 'secondary:default': { remaining: 3 } });
+    expect(p.quotas).toMatchObject({
+      default: { remaining: 10 },
+      'secondary:default': { remaining: 3 },
+    });
   });
 
   it('a cost above either strategy limit is denied without charging either', async () => {

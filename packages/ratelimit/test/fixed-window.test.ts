@@ -8,7 +8,12 @@ async function setup(strategy = fixedWindow({ limit: 3, windowMs: 1_000 })) {
   const clock = { t: 0 };
   const kv = await createMemoryBackend({ clock: () => clock.t });
   // The app clock is deliberately wrong: a fixed window must not read it.
-  const limiter = createRateLimiter({ backend: kv, strategy, onBackendFailure: 'closed', now: () => 1e12 });
+  const limiter = createRateLimiter({
+    backend: kv,
+    strategy,
+    onBackendFailure: 'closed',
+    now: () => 1e12,
+  });
   return { clock, kv, limiter };
 }
 
@@ -43,7 +48,11 @@ describe('fixedWindow', () => {
   it('charges cost > 1 and denies a cost that no longer fits', async () => {
     const { limiter } = await setup(fixedWindow({ limit: 5, windowMs: 1_000 }));
     expect(await limiter.allow('u', { cost: 3 })).toMatchObject({ allowed: true, remaining: 2 });
-    expect(await limiter.allow('u', { cost: 3 })).toMatchObject({ allowed: false, remaining: 0, retryAfterMs: 1000 });
+    expect(await limiter.allow('u', { cost: 3 })).toMatchObject({
+      allowed: false,
+      remaining: 0,
+      retryAfterMs: 1000,
+    });
     // the denied call was charged (6 > 5): even cost 1 is denied now
     expect((await limiter.allow('u', { cost: 1 })).allowed).toBe(false);
   });
@@ -57,14 +66,20 @@ describe('fixedWindow', () => {
       onBackendFailure: 'open',
     });
     const d = await limiter.allow('u', { cost: 4 });
-    expect(d).toMatchObject({ allowed: false, remaining: 0, retryAfterMs: Number.POSITIVE_INFINITY });
+    expect(d).toMatchObject({
+      allowed: false,
+      remaining: 0,
+      retryAfterMs: Number.POSITIVE_INFINITY,
+    });
     expect((await limiter.peek('u', { cost: 4 })).allowed).toBe(false);
     expect(calls).toEqual([]);
   });
 
   it('several quotas: every call charges each; the binding quota is the denying one with the longest wait', async () => {
     const { clock, limiter } = await setup(
-      fixedWindow({ quotas: { second: { limit: 2, windowMs: 1_000 }, minute: { limit: 3, windowMs: 60_000 } } }),
+      fixedWindow({
+        quotas: { second: { limit: 2, windowMs: 1_000 }, minute: { limit: 3, windowMs: 60_000 } },
+      }),
     );
     const a = await limiter.allow('u');
     expect(a).toMatchObject({ allowed: true, limit: 2, remaining: 1, resetAfterMs: 1_000 });
@@ -89,7 +104,12 @@ describe('fixedWindow', () => {
     await limiter.allow('u', { cost: 3 });
     clock.t = 250;
     for (let i = 0; i < 3; i++) {
-      expect(await limiter.peek('u')).toMatchObject({ allowed: false, remaining: 0, resetAfterMs: 750, retryAfterMs: 750 });
+      expect(await limiter.peek('u')).toMatchObject({
+        allowed: false,
+        remaining: 0,
+        resetAfterMs: 750,
+        retryAfterMs: 750,
+      });
     }
     await limiter.reset('u');
     expect(await limiter.peek('u')).toMatchObject({ allowed: true, remaining: 3 });

@@ -11,7 +11,8 @@ export function recording(kv: KVBackend): { kv: KVBackend; calls: string[] } {
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
-        if ((OPERATIONS as readonly (string | symbol)[]).includes(property)) calls.push(String(property));
+        if ((OPERATIONS as readonly (string | symbol)[]).includes(property))
+          calls.push(String(property));
         return value.apply(target, args);
       };
     },
@@ -41,10 +42,18 @@ export function failingWhen(
 
 /** An error like the one a networked backend gives when its server is gone. */
 export function unhealthy(op: string): KVError {
-  return new KVError({ code: 'TIMEOUT', backend: 'fake', unhealthy: true, indeterminate: op !== 'get' });
+  return new KVError({
+    code: 'TIMEOUT',
+    backend: 'fake',
+    unhealthy: true,
+    indeterminate: op !== 'get',
+  });
 }
 
-export async function expectKVError(promise: Promise<unknown>, code: KVErrorCode): Promise<KVError> {
+export async function expectKVError(
+  promise: Promise<unknown>,
+  code: KVErrorCode,
+): Promise<KVError> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,

@@ -1,12 +1,23 @@
 import { createMemoryBackend } from '@strongbox/memory';
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter, gcra, leakyBucket, type RateLimitStrategy, tokenBucket } from '../src/index.js';
+import {
+  createRateLimiter,
+  gcra,
+  leakyBucket,
+  type RateLimitStrategy,
+  tokenBucket,
+} from '../src/index.js';
 import { expectKVError, recording } from './helpers.js';
 
 async function setup(strategy: RateLimitStrategy) {
   const clock = { now: 0 };
   const kv = await createMemoryBackend();
-  const limiter = createRateLimiter({ backend: kv, strategy, onBackendFailure: 'closed', now: () => clock.now });
+  const limiter = createRateLimiter({
+    backend: kv,
+    strategy,
+    onBackendFailure: 'closed',
+    now: () => clock.now,
+  });
   return { clock, kv, limiter };
 }
 
@@ -21,7 +32,18 @@ describe.each(SAME_METER)('%s', (kind, strategy) => {
   it('admits the capacity at once, then one per interval; denials are not charged', async () => {
     const { clock, limiter } = await setup(strategy);
     const seen = [];
-    for (const [now, cost] of [[0, 1], [0, 1], [0, 1], [0, 1], [250, 1], [500, 1], [500, 1], [1_000, 2], [1_500, 2], [1_500, 1]] as const) {
+    for (const [now, cost] of [
+      [0, 1],
+      [0, 1],
+      [0, 1],
+      [0, 1],
+      [250, 1],
+      [500, 1],
+      [500, 1],
+      [1_000, 2],
+      [1_500, 2],
+      [1_500, 1],
+    ] as const) {
       clock.now = now;
       const d = await limiter.allow('u', { cost });
       seen.push([now, d.allowed, d.remaining, d.resetAfterMs, d.retryAfterMs, d.limit]);
@@ -53,13 +75,25 @@ describe.each(SAME_METER)('%s', (kind, strategy) => {
   it('peek charges nothing; reset restores; a cost above the capacity is denied without I/O', async () => {
     const { clock, kv, limiter } = await setup(strategy);
     await limiter.allow('u', { cost: 2 });
-    for (let i = 0; i < 3; i++) expect(await limiter.peek('u')).toMatchObject({ allowed: true, remaining: 1 });
-    expect(await limiter.peek('u', { cost: 2 })).toMatchObject({ allowed: false, retryAfterMs: 500 });
+    for (let i = 0; i < 3; i++)
+      expect(await limiter.peek('u')).toMatchObject({ allowed: true, remaining: 1 });
+    expect(await limiter.peek('u', { cost: 2 })).toMatchObject({
+      allowed: false,
+      retryAfterMs: 500,
+    });
     await limiter.reset('u');
     expect(await limiter.peek('u')).toMatchObject({ remaining: 3, resetAfterMs: 0 });
     const { kv: watched, calls } = recording(kv);
-    const alone = createRateLimiter({ backend: watched, strategy, onBackendFailure: 'open', now: () => clock.now });
-    expect(await alone.allow('u', { cost: 4 })).toMatchObject({ allowed: false, retryAfterMs: Number.POSITIVE_INFINITY });
+    const alone = createRateLimiter({
+      backend: watched,
+      strategy,
+      onBackendFailure: 'open',
+      now: () => clock.now,
+    });
+    expect(await alone.allow('u', { cost: 4 })).toMatchObject({
+      allowed: false,
+      retryAfterMs: Number.POSITIVE_INFINITY,
+    });
     expect(calls).toEqual([]);
   });
 
@@ -68,7 +102,11 @@ describe.each(SAME_METER)('%s', (kind, strategy) => {
     clock.now = 10_000;
     await limiter.allow('u', { cost: 3 });
     clock.now = 5_000; // 5 s back: elapsed is clamped to 0
-    expect(await limiter.allow('u')).toMatchObject({ allowed: false, remaining: 0, retryAfterMs: 500 });
+    expect(await limiter.allow('u')).toMatchObject({
+      allowed: false,
+      remaining: 0,
+      retryAfterMs: 500,
+    });
     clock.now = 10_500; // one unit back, measured from the stored time
     expect((await limiter.allow('u')).allowed).toBe(true);
     expect((await limiter.allow('u')).allowed).toBe(false);
@@ -84,7 +122,12 @@ describe.each(SAME_METER)('%s', (kind, strategy) => {
   it('stores state that expires once the meter is full again', async () => {
     const clock = { t: 0 };
     const kv = await createMemoryBackend({ clock: () => clock.t });
-    const limiter = createRateLimiter({ backend: kv, strategy, onBackendFailure: 'closed', now: () => 0 });
+    const limiter = createRateLimiter({
+      backend: kv,
+      strategy,
+      onBackendFailure: 'closed',
+      now: () => 0,
+    });
     await limiter.allow('u', { cost: 2 });
     clock.t = 999;
     expect(await kv.get(`ratelimit:p:${kind}:default:u`)).not.toBeNull();

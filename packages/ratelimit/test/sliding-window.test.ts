@@ -29,9 +29,17 @@ describe('slidingWindow (weighted two-window estimate)', () => {
       [false, 0, 2_000, 1_250],
     ]);
     clock.now = 1_249; // estimate 4·0.751 = 3.004: one more does not fit
-    expect(await limiter.allow('u')).toMatchObject({ allowed: false, remaining: 0, retryAfterMs: 1 });
+    expect(await limiter.allow('u')).toMatchObject({
+      allowed: false,
+      remaining: 0,
+      retryAfterMs: 1,
+    });
     clock.now = 1_250; // estimate 3
-    expect(await limiter.allow('u')).toMatchObject({ allowed: true, remaining: 0, resetAfterMs: 1_750 });
+    expect(await limiter.allow('u')).toMatchObject({
+      allowed: true,
+      remaining: 0,
+      resetAfterMs: 1_750,
+    });
     // estimate 4·0.75 + 1 = 4; it fits again once 4·(1 − o/1000) + 1 + 1 <= 4: o = 500
     expect(await limiter.allow('u')).toMatchObject({ allowed: false, retryAfterMs: 250 });
     clock.now = 1_500;

@@ -433,24 +433,32 @@ export function registerIncrementTests(
 
   suite.test(
     'increment.concurrent',
-    `${CALLERS} concurrent callers incrementing one key ${INCREMENTS_PER_CALLER} times each lose nothing: the results are exactly 1..${CALLERS * INCREMENTS_PER_CALLER}, each once`,
+    `${CALLERS} concurrent callers adding 1 to one key ${INCREMENTS_PER_CALLER} times each, most with increment and some with get + checkAndSet, lose nothing: the values written are exactly 1..${CALLERS * INCREMENTS_PER_CALLER}, each once`,
     async ({ backend }) => {
       const caller = async (c: number): Promise<number[]> => {
-        const seen: number[] = [];
-        // Some callers give a ttl: calls with different ttls are never combined.
+        const written: number[] = [];
+        // Some callers give a ttl (calls with different ttls are never combined); some use
+        // checkAndSet, whose writes an increment that is not atomic would overwrite.
         const callOptions = c % 3 === 0 ? { ttl: HOUR_MS } : {};
-        for (let i = 0; i < INCREMENTS_PER_CALLER; i++) {
-          seen.push((await backend.increment('hits', 1, callOptions)).value);
-          await yieldBy(YIELDS[(c + i) % YIELDS.length] as Yield);
+        for (let i = 0; written.length < INCREMENTS_PER_CALLER; i++) {
+          if (c % 5 === 4) {
+            const current = await backend.get('hits');
+            await yieldBy(YIELDS[(c + i) % YIELDS.length] as Yield);
+            const next = Number(current ?? 0) + 1;
+            if (await backend.checkAndSet('hits', current, String(next))) written.push(next);
+          } else {
+            written.push((await backend.increment('hits', 1, callOptions)).value);
+            await yieldBy(YIELDS[(c + i) % YIELDS.length] as Yield);
+          }
         }
-        return seen;
+        return written;
       };
       const results = await Promise.all(Array.from({ length: CALLERS }, (_, c) => caller(c)));
-      for (const [c, seen] of results.entries()) {
-        for (let i = 1; i < seen.length; i++) {
+      for (const [c, written] of results.entries()) {
+        for (let i = 1; i < written.length; i++) {
           assert.ok(
-            (seen[i] as number) > (seen[i - 1] as number),
-            `caller ${c} saw ${seen.join(', ')}: a later call read a lower value`,
+            (written[i] as number) > (written[i - 1] as number),
+            `caller ${c} saw ${written.join(', ')}: a later call read a lower value`,
           );
         }
       }
@@ -459,9 +467,9 @@ export function registerIncrementTests(
       assert.deepEqual(
         all,
         Array.from({ length: total }, (_, i) => i + 1),
-        'the values the callers received',
+        'the values the callers wrote',
       );
-      await expectStored(backend, 'hits', String(total), `${total} concurrent increments`);
+      await expectStored(backend, 'hits', String(total), `${total} concurrent additions`);
     },
   );
 }

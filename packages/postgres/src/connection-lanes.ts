@@ -26,6 +26,14 @@ export interface LaneLimits {
   openTimeoutMs: number;
 }
 
+/**
+ * Why waiting tasks were rejected: no lane could be opened for them (the source failed, the
+ * `cause`, or took longer than `openTimeoutMs`). None of them was started.
+ */
+export class LaneOpenError extends Error {
+  override readonly name = 'LaneOpenError';
+}
+
 interface Lane<C> {
   readonly connection: C;
   inFlight: number;
@@ -180,7 +188,9 @@ export class ConnectionLanes<C> {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      this.#openFailed(new Error(`no connection could be opened within ${openTimeoutMs} ms`));
+      this.#openFailed(
+        new LaneOpenError(`no connection could be opened within ${openTimeoutMs} ms`),
+      );
     }, openTimeoutMs);
     timer.unref();
     this.#source.open().then(
@@ -195,12 +205,14 @@ export class ConnectionLanes<C> {
       },
       (error: unknown) => {
         clearTimeout(timer);
-        if (!timedOut) this.#openFailed(error);
+        if (!timedOut) {
+          this.#openFailed(new LaneOpenError('no connection could be opened', { cause: error }));
+        }
       },
     );
   }
 
-  #openFailed(error: unknown): void {
+  #openFailed(error: LaneOpenError): void {
     this.#opening -= 1;
     if (this.#closed) return;
     // Nothing can serve the waiting tasks: fail them now rather than retry behind them.

@@ -1,3 +1,5 @@
+import { LaneOpenError } from './connection-lanes.js';
+
 /**
  * What porsager's errors say about connectivity and about whether a write reached the
  * server. Structured fields only (codes, SQLSTATEs, severities), never message text.
@@ -27,8 +29,12 @@ const NEVER_SENT_CODES = new Set([
   '57P03',
 ]);
 
-/** The driver-specific half of the connectivity test (core adds errno, SQLSTATE and patterns). */
+/**
+ * The driver-specific half of the connectivity test (core adds errno, SQLSTATE and patterns).
+ * A lane that could not be opened means the server cannot be reached either.
+ */
 export function isDriverConnectionError(error: Error): boolean {
+  if (error instanceof LaneOpenError) return true;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && DRIVER_CONNECTION_CODES.has(code);
 }
@@ -41,6 +47,7 @@ export function isDriverConnectionError(error: Error): boolean {
  */
 export function mayHaveBeenApplied(error: unknown): boolean {
   if (!(error instanceof Error)) return true;
+  if (error instanceof LaneOpenError) return false; // no lane, so nothing was sent
   const { code, severity } = error as { code?: unknown; severity?: unknown };
   if (typeof code !== 'string') return true;
   if (NEVER_SENT_CODES.has(code) || code.startsWith('28')) return false;

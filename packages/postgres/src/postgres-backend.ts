@@ -10,8 +10,8 @@ import {
   raceInterruptions,
   type ValidationProblem,
 } from '@strongbox/core';
-import { STATEMENTS_PER_CONNECTION } from './client.js';
 import { cancelQuery } from './cancel-query.js';
+import { STATEMENTS_PER_CONNECTION } from './client.js';
 import { type Admission, ConnectionLanes } from './connection-lanes.js';
 import { mayHaveBeenApplied } from './driver-errors.js';
 import type { TableNames } from './identifiers.js';
@@ -29,6 +29,12 @@ export const DEFAULT_PURGE_BATCH_SIZE = 1000;
 const MAX_PURGE_BATCH_SIZE = 2 ** 31 - 1;
 /** A lane that ran nothing for 1-2 s goes back to the pool (and to its `idleTimeout`). */
 const LANE_LINGER_MS = 1000;
+/**
+ * How much longer than the operation deadline a lane may take to open: a call waiting for it
+ * meets its own deadline first (TIMEOUT), and porsager's `connect_timeout` (the same by
+ * default) reports before the lanes give up.
+ */
+const LANE_OPEN_GRACE_MS = 250;
 
 /** Everything a {@link PostgresBackend} is built from; see `createPostgresBackend`. */
 export interface PostgresBackendInit {
@@ -90,7 +96,7 @@ export class PostgresBackend extends KVBackendBase {
       maxLanes: lanesFor(init.sql.options.max),
       perLane: STATEMENTS_PER_CONNECTION,
       lingerMs: LANE_LINGER_MS,
-      openTimeoutMs: init.settings.operationTimeout,
+      openTimeoutMs: init.settings.operationTimeout + LANE_OPEN_GRACE_MS,
     });
     // The client's own `prepare: false` still wins (porsager checks both).
     this.#queryOptions = { prepare: true };

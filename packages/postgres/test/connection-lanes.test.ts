@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConnectionLanes, type LaneLimits, type LaneSource } from '../src/connection-lanes.js';
+import {
+  ConnectionLanes,
+  type LaneLimits,
+  LaneOpenError,
+  type LaneSource,
+} from '../src/connection-lanes.js';
+import { isDriverConnectionError, mayHaveBeenApplied } from '../src/driver-errors.js';
 
 /** A task that settles when the test says so, and records that it started and where. */
 function controllable(started: string[], name: string) {
@@ -135,12 +141,16 @@ describe('ConnectionLanes', () => {
     expect(lanes.lanes).toBe(1);
   });
 
-  it('when no lane can be opened, the waiting calls fail with the reason at once', async () => {
+  it('when no lane can be opened, the waiting calls fail at once with a LaneOpenError carrying the reason', async () => {
     const source = fakeSource();
     source.failWith = new Error('connection refused');
     const lanes = lanesOn(source, { maxLanes: 2 });
     const calls = [lanes.run(() => Promise.resolve(1)), lanes.run(() => Promise.resolve(2))];
-    for (const { promise } of calls) await expect(promise).rejects.toThrow('connection refused');
+    for (const { promise } of calls) {
+      const error = await promise.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LaneOpenError);
+      expect((error as Error).cause).toBe(source.failWith);
+    }
     expect(lanes.waiting).toBe(0);
     source.failWith = undefined; // the server is back: the same lanes recover
     expect(await lanes.run(() => Promise.resolve('back')).promise).toBe('back');
@@ -157,7 +167,9 @@ describe('ConnectionLanes', () => {
       });
     const lanes = lanesOn(source, { openTimeoutMs: 1000 });
     const stuck = lanes.run(() => Promise.resolve('never'));
-    const outcome = expect(stuck.promise).rejects.toThrow('within 1000 ms');
+    const outcome = expect(stuck.promise).rejects.toThrow(
+      new LaneOpenError('no connection could be opened within 1000 ms'),
+    );
     await vi.advanceTimersByTimeAsync(1000);
     await outcome;
     source.open = open; // the next opening works: the lanes did not stop growing
@@ -289,5 +301,23 @@ describe('ConnectionLanes', () => {
     await running;
     expect(source.released).toContain(busyId);
     expect(lanes.lanes).toBe(0);
+  });
+
+  it('a lane-open failure is a connection failure and nothing was sent, whatever the reservation probe failed with', () => {
+    const reset = Object.assign(new Error('read ECONNRESET'), {
+      code: 'ECONNRESET',
+      syscall: 'read',
+    });
+    const adminShutdown = Object.assign(new Error('terminating connection'), {
+      code: '57P01',
+      severity: 'FATAL',
+    });
+    for (const cause of [reset, adminShutdown]) {
+      // Alone, each says the statement may have run.
+      expect(mayHaveBeenApplied(cause)).toBe(true);
+      const failure = new LaneOpenError('no connection could be opened', { cause });
+      expect(isDriverConnectionError(failure)).toBe(true);
+      expect(mayHaveBeenApplied(failure)).toBe(false);
+    }
   });
 });

@@ -7,7 +7,8 @@ import {
   type PostgresBackend,
   type PostgresBackendOptions,
 } from '../src/index.js';
-import { holdRowLock } from './support/row-lock.js';
+import { RoundTripProxy } from './support/round-trip-proxy.js';
+import { holdRowLock, holdTableLock } from './support/row-lock.js';
 import { uniqueTable } from './support/shared-server.js';
 
 /** Slack for a loaded 2-core machine between a deadline passing and the rejection arriving. */
@@ -254,6 +255,93 @@ describe('faults on a throwaway server', () => {
       expect(ms).toBeLessThan(500 + GRACE_MS);
     } finally {
       await server.controls.resumeProcess(postmaster);
+    }
+  });
+
+  /** Terminate `backend`'s connections and wait until none is left, so the next call must connect. */
+  async function dropConnections(backend: PostgresBackend): Promise<void> {
+    const name = backend.sql.options.connection.application_name as string;
+    await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ${name}`;
+    await waitUntil('the terminated connections to go', async () => {
+      const [row] = await admin`SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE application_name = ${name}`;
+      return row?.n === 0;
+    });
+  }
+
+  /** Freeze the postmaster (new connections hang, open sessions go on) while `during` runs. */
+  async function withFrozenPostmaster(during: () => Promise<void>): Promise<void> {
+    const [row] =
+      await admin`SELECT split_part(pg_read_file('postmaster.pid'), E'\n', 1)::int AS pid`;
+    const postmaster = row?.pid as number;
+    await server.controls.pauseProcess(postmaster);
+    try {
+      await during();
+    } finally {
+      await server.controls.resumeProcess(postmaster);
+    }
+  }
+
+  it('no connection can be opened (frozen postmaster): calls fail unhealthy, writes determinate, TIMEOUT at the operation deadline', async () => {
+    // connectTimeout above the deadline: the lanes' own bound on an opening answers first.
+    const backend = await backendFor({ operationTimeout: 400, connectTimeout: 3000 });
+    await backend.set('k', 'v');
+    await dropConnections(backend);
+    await withFrozenPostmaster(async () => {
+      // Calls waiting together for the lane that cannot open each meet their deadline.
+      const outcomes = await Promise.all(
+        everyOp(backend, 'k').map(async ([op, call]) => ({ op, ...(await timedRejection(call)) })),
+      );
+      for (const { op, error } of outcomes) {
+        expect(error.code, op).toBe('TIMEOUT');
+        expect(error.unhealthy, op).toBe(true);
+      }
+      // A call allowed longer than the operation deadline sees the opening itself fail.
+      for (const [op, call] of everyOp(backend, 'k', { timeout: 2500 })) {
+        const { error } = await timedRejection(call);
+        expect(error.code, op).toBe(FAILURE_CODE_BY_OP[op]);
+        expect(error.unhealthy, op).toBe(true);
+        expect(error.indeterminate, `${op} was never sent`).toBe(false);
+      }
+    });
+    expect(await recovered(backend, 'k')).toBe('v');
+  });
+
+  it('a setup step that times out while the server refuses new connections: the factory rejects, nothing is left unhandled', async () => {
+    const table = uniqueTable('faults');
+    await admin.unsafe(
+      `CREATE TABLE ${table} (key text COLLATE "C" PRIMARY KEY, value bytea NOT NULL, expires_at timestamptz)`,
+    );
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const proxy = await RoundTripProxy.start(server.controls.host, server.controls.port);
+    const sql = postgres({
+      ...postgres(server.url).options,
+      host: ['127.0.0.1'],
+      port: [proxy.port],
+      max: 1,
+      onnotice: () => undefined,
+    } as postgres.Options<Record<string, never>>);
+    const releaseLock = await holdTableLock(admin, table);
+    try {
+      await sql`SELECT 1`;
+      // Creating the expiry index waits for the lock; the cancel request sent when the step
+      // times out is refused.
+      proxy.refuseNew();
+      const { error } = await timedRejection(() =>
+        createPostgresBackend({ sql, table, operationTimeout: 300, purgeInterval: 0 }),
+      );
+      expect(error.code).toBe('TABLE_CREATION_FAILED');
+      expect(error.unhealthy).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(unhandled.map(String)).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await releaseLock();
+      await sql.end({ timeout: 0 });
+      await proxy.close();
+      await admin.unsafe(`DROP TABLE IF EXISTS ${table}`);
     }
   });
 

@@ -14,7 +14,8 @@ export const SWEEP_BATCH_SIZE = 1000;
  * are reclaimed by a background sweep that does bounded work per step.
  *
  * The internals are `protected` and split into small seams (`now`, `isLive`, `expiresAtFor`,
- * `liveEntry`, `counterValue`, `write`, `evict`, `sweep`) so test fixtures can subclass it and change one rule.
+ * `liveEntry`, `counterValue`, `write`, `evict`, `sweep`) so test fixtures can subclass it and
+ * change one rule.
  * Create it with {@link createMemoryBackend}.
  */
 export class MemoryBackend extends KVBackendBase {

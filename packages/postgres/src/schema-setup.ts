@@ -33,11 +33,13 @@ const EXPECTED_COLUMNS = {
  * duplicate_table, duplicate_object, and unique_violation on the system catalogs.
  */
 const ALREADY_CREATED = new Set(['42P07', '42710', '23505']);
+/** insufficient_privilege: e.g. creating an index on a table the role does not own. */
+const INSUFFICIENT_PRIVILEGE = '42501';
 
 /**
  * Make sure the table and its expiry index exist and have the expected shape. Looks first
  * (`to_regclass`) and creates only what is missing, so a role without CREATE privilege works
- * on an existing table, and a fleet starting at once does not trip over itself: a CREATE that
+ * on an existing table (without the index, if it may not add one), and a fleet starting at once does not trip over itself: a CREATE that
  * loses the race counts as done. Throws `TABLE_QUERY_FAILED` (missing table with
  * `createTable: false`, wrong shape, failed lookups) or `TABLE_CREATION_FAILED`.
  */
@@ -58,7 +60,9 @@ export async function prepareTable(
   }
   await verifyColumns(ctx, names);
   if (!hasIndex && settings.createTable) {
-    await create(ctx, `index ${names.expiryIndex}`, createIndexSql(names));
+    // The index only speeds up purges: a role that may use a table it does not own goes on.
+    const mayGoWithout = hasTable ? INSUFFICIENT_PRIVILEGE : undefined;
+    await create(ctx, `index ${names.expiryIndex}`, createIndexSql(names), mayGoWithout);
   }
   return names;
 }
@@ -99,32 +103,52 @@ async function lookup(ctx: SetupContext, names: TableNames): Promise<[boolean, b
   return [isTrue(rows[0]?.[0]), isTrue(rows[0]?.[1])];
 }
 
-async function create(ctx: SetupContext, what: string, ddl: string): Promise<void> {
+/** Run `ddl`; a failure with SQLSTATE `tolerated` counts as done. */
+async function create(
+  ctx: SetupContext,
+  what: string,
+  ddl: string,
+  tolerated?: string,
+): Promise<void> {
   try {
     await ctx.query(ddl);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && ALREADY_CREATED.has(code)) return; // another process won
+    if (code !== undefined && code === tolerated) return;
     throw ctx.fail('TABLE_CREATION_FAILED', `could not create ${what}`, error);
   }
 }
 
-/** Check the columns the adapter uses, the unique key, and that no other column blocks inserts. */
+/**
+ * Check the columns the adapter uses, the unique key with a deterministic collation (keys are
+ * compared byte for byte), and that no other column blocks inserts.
+ */
 async function verifyColumns(ctx: SetupContext, names: TableNames): Promise<void> {
   const rows = await queryOrFail(
     ctx,
     `SELECT a.attname, format_type(a.atttypid, a.atttypmod),
   a.attnotnull AND NOT a.atthasdef AND a.attidentity = '' AND a.attgenerated = '',
   EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = a.attrelid AND i.indisunique
-    AND i.indnatts = 1 AND i.indkey[0] = a.attnum AND i.indpred IS NULL AND i.indexprs IS NULL)
+    AND i.indnatts = 1 AND i.indkey[0] = a.attnum AND i.indpred IS NULL AND i.indexprs IS NULL),
+  c.collname, c.collisdeterministic
 FROM pg_catalog.pg_attribute a
+LEFT JOIN pg_catalog.pg_collation c ON c.oid = a.attcollation
 WHERE a.attrelid = ${literal(names.table)}::regclass AND a.attnum > 0 AND NOT a.attisdropped`,
     `reading the columns of ${names.table}`,
   );
   const columns = new Map(
-    rows.map(([name, type, required, unique]) => [
+    rows.map(([name, type, required, unique, collation, deterministic]) => [
       String(name),
-      { type: String(type), required: isTrue(required), unique: isTrue(unique) },
+      {
+        type: String(type),
+        required: isTrue(required),
+        unique: isTrue(unique),
+        collation: String(collation),
+        // A collation that compares unequal strings as equal would make two keys one.
+        nondeterministic:
+          deterministic !== null && deterministic !== undefined && !isTrue(deterministic),
+      },
     ]),
   );
   const problems: string[] = [];
@@ -134,8 +158,14 @@ WHERE a.attrelid = ${literal(names.table)}::regclass AND a.attnum > 0 AND NOT a.
     else if (column.type !== type)
       problems.push(`column ${name} is ${column.type}, expected ${type}`);
   }
-  if (columns.has('key') && !columns.get('key')?.unique) {
+  const key = columns.get('key');
+  if (key !== undefined && !key.unique) {
     problems.push('column key has no unique index (make it the primary key)');
+  }
+  if (key?.nondeterministic) {
+    problems.push(
+      `column key has the nondeterministic collation "${key.collation}", so distinct keys could match (use COLLATE "C")`,
+    );
   }
   for (const [name, column] of columns) {
     if (!(name in EXPECTED_COLUMNS) && column.required) {

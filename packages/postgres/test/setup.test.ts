@@ -1,12 +1,18 @@
 import { isKVError, type KVError } from '@strongbox/core';
 import { waitUntil } from '@strongbox/test-services';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresBackend } from '../src/index.js';
 import { adminClient, dropTable, sharedUrl, uniqueTable } from './support/shared-server.js';
 
 describe('postgres table setup', () => {
   const admin = adminClient();
   const tables: string[] = [];
+  beforeAll(async () => {
+    // Case-insensitive: 'lease' and 'Lease' would be one key.
+    await admin.unsafe(
+      `CREATE COLLATION IF NOT EXISTS public.strongbox_test_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)`,
+    );
+  });
   afterAll(async () => {
     for (const table of tables) await dropTable(`"public"."${table}"`);
     await admin.end();
@@ -110,6 +116,31 @@ describe('postgres table setup', () => {
     ]);
   });
 
+  it('an existing table without the expiry index is enough for a role that may not create one', async () => {
+    const table = newTable();
+    const role = uniqueTable('limited');
+    await admin.unsafe(
+      `CREATE TABLE public.${table} (key text COLLATE "C" PRIMARY KEY, value bytea NOT NULL, expires_at timestamptz)`,
+    );
+    await admin.unsafe(`CREATE ROLE ${role} LOGIN PASSWORD 'limited-pass'`);
+    try {
+      await admin.unsafe(`GRANT SELECT, INSERT, UPDATE, DELETE ON public.${table} TO ${role}`);
+      const url = new URL(sharedUrl());
+      url.username = role;
+      url.password = 'limited-pass';
+      const backend = await createPostgresBackend({ url: url.href, table, purgeInterval: 0 });
+      await backend.set('k', 'v', { ttl: 60_000 });
+      expect(await backend.get('k')).toBe('v');
+      expect(await backend.purgeExpired()).toBe(0);
+      await backend.close();
+      const indexes = await admin`SELECT indexname FROM pg_indexes WHERE tablename = ${table}`;
+      expect(indexes.map((index) => index.indexname)).toEqual([`${table}_pkey`]);
+    } finally {
+      await admin.unsafe(`DROP TABLE IF EXISTS public.${table}`);
+      await admin.unsafe(`DROP ROLE ${role}`);
+    }
+  });
+
   it('createTable: false with a missing table is TABLE_QUERY_FAILED and creates nothing', async () => {
     const table = newTable();
     const error = await factoryError({ table, createTable: false });
@@ -136,6 +167,11 @@ describe('postgres table setup', () => {
       'an extra NOT NULL column',
       'key text PRIMARY KEY, value bytea, expires_at timestamptz, owner text NOT NULL',
       /owner is NOT NULL/,
+    ],
+    [
+      'a key with a nondeterministic collation',
+      'key text COLLATE strongbox_test_ci PRIMARY KEY, value bytea, expires_at timestamptz',
+      /column key has the nondeterministic collation "strongbox_test_ci"/,
     ],
     [
       'an expiry without time zone',

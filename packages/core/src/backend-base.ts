@@ -134,6 +134,8 @@ export abstract class KVBackendBase implements KVBackend {
     ttl: number,
     options: OperationOptions | undefined,
   ): Promise<Counter> {
+    const timeout = options?.timeout ?? this.#operationTimeout;
+    const deadline = timeout === undefined ? Infinity : performance.now() + timeout;
     for (;;) {
       const current = await this.doGet(key, options);
       let value = delta;
@@ -147,8 +149,10 @@ export abstract class KVBackendBase implements KVBackend {
       if (await this.doCheckAndSet(key, current, String(value), expiry, options)) {
         return { value, ttl: current !== null ? undefined : ttl > 0 ? ttl : null };
       }
-      // The call was given up on (every caller left): stop retrying.
+      // The call was given up on (every caller left, or its deadline passed, so its caller
+      // already has its error): stop retrying instead of spinning on a hot key.
       if (options?.signal?.aborted) throw options.signal.reason;
+      if (performance.now() >= deadline) throw new Error('the deadline passed while retrying');
     }
   }
 
@@ -229,8 +233,10 @@ export abstract class KVBackendBase implements KVBackend {
     const rejected = this.#precheck('increment', key, options, problem);
     if (rejected !== undefined) return rejected;
     const ttl = options?.ttl ?? 0;
-    if (this.#combiner === undefined) return this.#sendIncrement(key, delta, ttl, options);
-    return this.#combiner.increment(key, delta, ttl, options);
+    // -0 is 0, so no adapter creates a counter whose value reads as -0.
+    const added = delta === 0 ? 0 : delta;
+    if (this.#combiner === undefined) return this.#sendIncrement(key, added, ttl, options);
+    return this.#combiner.increment(key, added, ttl, options);
   }
 
   ping(options?: OperationOptions): Promise<void> {

@@ -595,3 +595,61 @@ function checkAgainstModel(
     }
   }
 }
+
+/** A backend on which every checkAndSet loses to another writer: the default doIncrement retries. */
+class ContendedBackend extends KVBackendBase {
+  reads = 0;
+  constructor() {
+    super({ name: 'contended' });
+  }
+  protected async doGet(): Promise<string | null> {
+    this.reads++;
+    await nextTurn(); // a round trip: timers get their turn
+    return String(this.reads);
+  }
+  protected async doCheckAndSet(): Promise<boolean> {
+    await nextTurn();
+    return false;
+  }
+  protected doSet(): Promise<void> {
+    return Promise.reject(new Error('not used'));
+  }
+  protected doCheckAndDelete(): Promise<boolean> {
+    return Promise.reject(new Error('not used'));
+  }
+  protected doDelete(): Promise<boolean> {
+    return Promise.reject(new Error('not used'));
+  }
+  protected async doPing(): Promise<void> {}
+  protected async doClose(): Promise<void> {}
+}
+
+describe('KVBackendBase’s default doIncrement', () => {
+  it('stops retrying once its caller’s deadline passed, instead of spinning on a hot key', async () => {
+    const backend = new ContendedBackend();
+    await expect(backend.increment('k', 1, { timeout: 20 })).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      indeterminate: true,
+    });
+    let before = -1;
+    for (let round = 0; round < 100 && backend.reads !== before; round++) {
+      before = backend.reads;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(backend.reads, 'the loop still reads after its deadline').toBe(before);
+  });
+
+  it('stops retrying once every caller left', async () => {
+    const backend = new ContendedBackend();
+    const controller = new AbortController();
+    const call = backend.increment('k', 1, { signal: controller.signal });
+    controller.abort();
+    await expect(call).rejects.toMatchObject({ code: 'ABORTED' });
+    let before = -1;
+    for (let round = 0; round < 100 && backend.reads !== before; round++) {
+      before = backend.reads;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(backend.reads).toBe(before);
+  });
+});

@@ -268,7 +268,7 @@ export function registerIncrementTests(
 
   suite.test(
     'increment.signed',
-    'zero and negative deltas: 0 reads or creates "0", negatives count down through 0',
+    'zero and negative deltas: 0 (and -0) reads or creates "0", negatives count down through 0',
     async ({ backend }) => {
       const steps: ReadonlyArray<readonly [number, number]> = [
         [0, 0],
@@ -285,6 +285,10 @@ export function registerIncrementTests(
         assertCounter(counter, value, expected, `increment(k, ${delta})`, options);
         await expectStored(backend, 'k', String(value), `increment(k, ${delta})`);
       }
+      // -0 is a delta of 0: the counter created reads 0, never -0.
+      const negativeZero = await backend.increment('z', -0);
+      assertCounter(negativeZero, 0, { created: 0 }, 'increment(z, -0)', options);
+      await expectStored(backend, 'z', '0', 'increment(z, -0)');
     },
   );
 

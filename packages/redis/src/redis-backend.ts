@@ -1,6 +1,6 @@
 import { type Counter, type Expiry, KVBackendBase, raceInterruptions } from '@strongbox/core';
 import type { Cluster, Redis } from 'ioredis';
-import { evalScript } from './eval-script.js';
+import { ScriptRunner } from './eval-script.js';
 import { connectClient } from './owned-client.js';
 import { pingCluster } from './ping-cluster.js';
 import { createRedisErrorClassifier, wasNeverSent } from './redis-errors.js';
@@ -39,6 +39,7 @@ export class RedisBackend extends KVBackendBase {
   readonly #closeClient: boolean;
   /** Call before each command: one socket write per tick instead of one per command. */
   readonly #coalesceWrites: () => void;
+  readonly #scripts: ScriptRunner;
 
   private constructor(init: RedisBackendInit) {
     super({
@@ -53,6 +54,7 @@ export class RedisBackend extends KVBackendBase {
     this.keyPrefix = init.keyPrefix;
     this.#closeClient = init.closeClient;
     this.#coalesceWrites = createWriteCoalescer(init.client);
+    this.#scripts = new ScriptRunner(init.client);
   }
 
   /**
@@ -103,12 +105,12 @@ export class RedisBackend extends KVBackendBase {
   ): Promise<boolean> {
     const args = [expected === null ? '0' : '1', expected ?? '', next, String(expiry)];
     this.#coalesceWrites();
-    return evalScript(this.client, CHECK_AND_SET, this.#key(key), args).then(isOne);
+    return this.#scripts.run(CHECK_AND_SET, this.#key(key), args).then(isOne);
   }
 
   protected doCheckAndDelete(key: string, expected: string): Promise<boolean> {
     this.#coalesceWrites();
-    return evalScript(this.client, CHECK_AND_DELETE, this.#key(key), [expected]).then(isOne);
+    return this.#scripts.run(CHECK_AND_DELETE, this.#key(key), [expected]).then(isOne);
   }
 
   protected doDelete(key: string): Promise<boolean> {
@@ -120,9 +122,9 @@ export class RedisBackend extends KVBackendBase {
   protected override doIncrement(key: string, delta: number, ttl: number): Promise<Counter> {
     const args = [String(delta), String(ttl)];
     this.#coalesceWrites();
-    return evalScript(this.client, INCREMENT, this.#key(key), args).then((reply) =>
-      this.#counterOf(reply, key),
-    );
+    return this.#scripts
+      .run(INCREMENT, this.#key(key), args)
+      .then((reply) => this.#counterOf(reply, key));
   }
 
   /** PING; on a Cluster, see `pingCluster`. */
@@ -133,7 +135,9 @@ export class RedisBackend extends KVBackendBase {
 
   /**
    * Quit gracefully, letting in-flight replies arrive, then drop the connections and wait until
-   * the client has ended (each step bounded). A caller's client is left alone.
+   * the client has ended (each step bounded). QUIT waits for script calls still expecting their
+   * reply: one that gets NOSCRIPT sends EVAL, which must go before QUIT. A caller's client is
+   * left alone.
    */
   protected async doClose(): Promise<void> {
     if (!this.#closeClient) return;
@@ -143,6 +147,7 @@ export class RedisBackend extends KVBackendBase {
     const ended = SOCKET_STATUSES.has(client.status)
       ? new Promise<void>((resolve) => client.once('end', resolve))
       : Promise.resolve();
+    await withinGrace(this.#scripts.whenAnswered());
     if (client.status === 'ready') await withinGrace(client.quit());
     client.disconnect();
     await withinGrace(ended);

@@ -8,6 +8,8 @@ const applicationNames = new WeakMap<object, string>();
 
 describeConformance({
   name: '@strongbox/postgres',
+  // A native increment always reports the counter's remaining ttl.
+  requireCounterTtl: true,
   create: async () => {
     const applicationName = uniqueTable('strongbox_conformance');
     const backend = await createPostgresBackend({

@@ -8,6 +8,8 @@ for (const topology of TOPOLOGIES) {
   describeConformance({
     name: `@strongbox/redis on a ${topology === 'single' ? 'single server' : '3-master cluster'}`,
     create: () => createTestBackend(topology),
+    // A native increment always reports the counter's remaining ttl.
+    requireCounterTtl: true,
     runner: { describe, it: (name, fn) => it(name, fn, CONFORMANCE_TEST_TIMEOUT_MS) },
     faults: {
       dropConnections,

@@ -37,13 +37,16 @@ export function entryPoints(pkg) {
     .map((subpath) => (subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`));
 }
 
+/** Published packages that are not adapters: they have no `create<Name>Backend` factory. */
+const NOT_ADAPTERS = new Set(['@strongbox/core', '@strongbox/ratelimit']);
+
 /**
  * The adapter factory DESIGN.md names for an adapter package (`@strongbox/redis` ->
- * `createRedisBackend`), or undefined for `@strongbox/core`.
+ * `createRedisBackend`), or undefined for a package that is not an adapter.
  * @param {PublishedPackage} pkg
  */
 export function factoryName(pkg) {
-  if (pkg.name === '@strongbox/core') return undefined;
+  if (NOT_ADAPTERS.has(pkg.name)) return undefined;
   const id = pkg.name.replace(/^@strongbox\//, '');
   return `create${id[0].toUpperCase()}${id.slice(1)}Backend`;
 }

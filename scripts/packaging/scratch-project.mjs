@@ -11,6 +11,13 @@ const TEST_ONLY = [
   /^vitest$/,
 ];
 
+/**
+ * Type packages a peer's declarations import without depending on them (express-rate-limit's
+ * types import `express`, whose types its users install themselves). Installed at the version
+ * the target's own devDependencies use.
+ */
+const TYPES_PEERS_NEED = { 'express-rate-limit': '@types/express' };
+
 /** Prints the export names of each specifier in argv[2] (a JSON array), loaded with import(). */
 const IMPORT_CHECK = `
 const specs = JSON.parse(process.argv[2]);
@@ -62,7 +69,7 @@ export function checkInstalledPackage({ root, workDir, target, all, tarballs }) 
     name: 'strongbox-packaging-check',
     private: true,
     dependencies,
-    devDependencies: { '@types/node': '^20.19.0' },
+    devDependencies: { '@types/node': '^20.19.0', ...peerTypes(target.manifest) },
   });
   const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd: dir,
@@ -80,6 +87,16 @@ export function checkInstalledPackage({ root, workDir, target, all, tarballs }) 
       : []),
     ...checkTypes(root, dir, specs, factory, target.name),
   ];
+}
+
+/** The {@link TYPES_PEERS_NEED} entries of a manifest's peers, at its devDependencies' versions. */
+function peerTypes(manifest) {
+  return Object.fromEntries(
+    Object.keys(manifest.peerDependencies ?? {})
+      .map((peer) => TYPES_PEERS_NEED[peer])
+      .filter((types) => types !== undefined)
+      .map((types) => [types, manifest.devDependencies?.[types] ?? '*']),
+  );
 }
 
 /** Only one @strongbox/core, and no other adapter's driver or test tooling in the tree. */

@@ -5,7 +5,7 @@ import express from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { StrongboxStore } from '../src/express.js';
-import { sharedBackends } from './support/backends.js';
+import { twoBackends } from './support/backends.js';
 
 /** A real express app on a loopback port, limited by a StrongboxStore on `backend`. */
 async function app(
@@ -74,9 +74,9 @@ describe('express-rate-limit with StrongboxStore', () => {
   });
 
   it('two apps on one Redis (own connections each) share the limit', async () => {
-    const [one, two] = await sharedBackends('redis', 2);
-    const first = await app(one!, 3);
-    const second = await app(two!, 3);
+    const [one, two] = await twoBackends('redis');
+    const first = await app(one, 3);
+    const second = await app(two, 3);
     const statuses = [];
     for (const url of [first.url, second.url, first.url, second.url])
       statuses.push((await get(`${url}/ok`)).status);

@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { rateLimiter } from 'hono-rate-limiter';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { StrongboxStore } from '../src/hono.js';
-import { sharedBackends } from './support/backends.js';
+import { twoBackends } from './support/backends.js';
 
 /** A real hono app served by @hono/node-server on a loopback port. */
 async function app(backend: KVBackend, limit = 2): Promise<{ url: string; store: StrongboxStore }> {
@@ -47,9 +47,9 @@ describe('hono-rate-limiter with StrongboxStore', () => {
   });
 
   it('two apps on one Redis Cluster share the limit', async () => {
-    const [one, two] = await sharedBackends('cluster', 2);
-    const first = await app(one!, 2);
-    const second = await app(two!, 2);
+    const [one, two] = await twoBackends('cluster');
+    const first = await app(one, 2);
+    const second = await app(two, 2);
     expect([
       (await get(first.url)).status,
       (await get(second.url)).status,

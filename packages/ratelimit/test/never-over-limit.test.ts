@@ -8,7 +8,7 @@ import {
   slidingWindow,
   tokenBucket,
 } from '../src/index.js';
-import { type BackendKind, sharedBackends } from './support/backends.js';
+import { type BackendKind, sharedBackends, twoBackends } from './support/backends.js';
 
 const BOUND = 25;
 /** Each strategy with the most it may admit on one key while the app clock stands still. */
@@ -62,16 +62,16 @@ describe('fixed window on the backend clock', () => {
   it.each(['redis', 'postgres'] as const)(
     '%s: two clients whose app clocks differ by an hour share one window',
     async (kind) => {
-      const [a, b] = await sharedBackends(kind, 2);
+      const [a, b] = await twoBackends(kind);
       const strategy = fixedWindow({ limit: 3, windowMs: 60_000 });
       const early = createRateLimiter({
-        backend: a!,
+        backend: a,
         strategy,
         onBackendFailure: 'closed',
         now: () => Date.now(),
       });
       const late = createRateLimiter({
-        backend: b!,
+        backend: b,
         strategy,
         onBackendFailure: 'closed',
         now: () => Date.now() + 3_600_000,

@@ -47,3 +47,10 @@ export async function sharedBackends(kind: BackendKind, count: number): Promise<
   });
   return kind === 'memory' ? Array.from({ length: count }, () => first) : backends;
 }
+
+/** {@link sharedBackends} for two clients. */
+export async function twoBackends(kind: BackendKind): Promise<[KVBackend, KVBackend]> {
+  const [one, two] = await sharedBackends(kind, 2);
+  if (one === undefined || two === undefined) throw new Error('sharedBackends made fewer than 2');
+  return [one, two];
+}

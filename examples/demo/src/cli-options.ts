@@ -6,6 +6,7 @@ export interface DemoConfig {
   backend: BackendName;
   url: string | undefined;
   clients: number;
+  /** How long each of the four phases (hot key / own keys, combining on / off) runs. */
   durationMs: number;
   limit: number;
   windowMs: number;
@@ -16,16 +17,19 @@ export const USAGE = `Usage: pnpm demo [-- options]
   --backend memory|postgres|redis   adapter to use (default: memory, or the one --url names)
   --url URL                         server URL for postgres/redis (or STRONGBOX_URL)
   --clients N                       simulated clients (default 6)
-  --duration MS                     how long they send requests (default 1500)
-  --limit N                         requests a window admits (default 10)
+  --duration MS                     how long each of the four phases runs (default 800)
+  --limit N                         requests a window admits per key (default 10)
   --window MS                       window length (default 250)
   --help                            this text`;
 
-/** Read the demo's options from `argv` and `env`; throws DemoSetupError for bad ones. */
+/**
+ * Read the demo's options from `argv` and `env`; throws DemoSetupError for bad ones. A leading
+ * `--` is skipped: `pnpm demo -- --limit 5` hands it on to the program.
+ */
 export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv): DemoConfig | 'help' {
   let values: ReturnType<typeof parse>['values'];
   try {
-    values = parse(argv).values;
+    values = parse(argv[0] === '--' ? argv.slice(1) : argv).values;
   } catch (error) {
     throw new DemoSetupError(`${(error as Error).message}\n\n${USAGE}`);
   }
@@ -35,7 +39,7 @@ export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv): DemoConfi
     backend: chooseBackend(values.backend, url),
     url,
     clients: positiveInteger('clients', values.clients, 6),
-    durationMs: positiveInteger('duration', values.duration, 1500),
+    durationMs: positiveInteger('duration', values.duration, 800),
     limit: positiveInteger('limit', values.limit, 10),
     windowMs: positiveInteger('window', values.window, 250),
   };

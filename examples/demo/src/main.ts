@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { redactText } from '@strongbox/core';
 import { parseDemoArgs, USAGE } from './cli-options.js';
-import { DemoSetupError, openBackend } from './open-backend.js';
-import { FixedWindowLimiter } from './rate-limiter.js';
-import { checkLimit, formatClientTable } from './report.js';
-import { clientProfiles, simulate } from './simulation.js';
+import { DemoSetupError } from './open-backend.js';
+import { runPhase } from './phase.js';
+import { formatCheck, formatClientTable, formatSummary, type PhaseResult } from './report.js';
+import { clientProfiles } from './simulation.js';
 
 async function main(): Promise<number> {
   const config = parseDemoArgs(process.argv.slice(2), process.env);
@@ -12,41 +12,51 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const backend = await openBackend(config.backend, config.url);
-  try {
-    // A fresh prefix per run keeps windows of earlier runs on a shared server out of the way.
-    const limiter = new FixedWindowLimiter({
-      backend,
-      limit: config.limit,
-      windowMs: config.windowMs,
-      keyPrefix: `strongbox-demo:${randomUUID().slice(0, 8)}:`,
-    });
-    const where = config.url === undefined ? '' : ` at ${redactText(config.url)}`;
-    console.log(
-      `Fixed-window rate limiter on checkAndSet: ${config.limit} requests per ${config.windowMs} ms ` +
-        `per client, ${config.clients} clients for ${config.durationMs} ms, backend ${backend.name}${where}\n`,
-    );
-    const outcomes = await simulate(limiter, clientProfiles(config.clients), config.durationMs);
-    console.log(formatClientTable(outcomes, config.limit));
-    const check = checkLimit(
-      outcomes.flatMap((o) => o.decisions),
-      config.limit,
-    );
-    const total = outcomes.reduce((sum, o) => sum + o.decisions.length, 0);
-    console.log(
-      `\n${total} requests, ${check.windows} windows, busiest window ${check.busiestWindow}/${config.limit}.`,
-    );
-    if (check.violations > 0) {
+  const where = config.url === undefined ? '' : ` at ${redactText(config.url)}`;
+  console.log(
+    `@strongbox/ratelimit, fixedWindow({ limit: ${config.limit}, windowMs: ${config.windowMs} }) ` +
+      `on backend ${config.backend}${where}: ${config.clients} clients, ` +
+      `4 phases of ${config.durationMs} ms.`,
+  );
+  const profiles = clientProfiles(config.clients);
+  // A fresh prefix per run keeps windows of earlier runs on a shared server out of the way.
+  const run = randomUUID().slice(0, 8);
+  // Unreported: the first phase would otherwise also measure the JIT compiling the hot path.
+  await runPhase(config, profiles, {
+    keys: 'hot key',
+    combine: true,
+    prefix: `strongbox-demo:${run}:warm-up:`,
+    durationMs: Math.min(200, config.durationMs),
+  });
+  const phases: PhaseResult[] = [];
+  for (const keys of ['hot key', 'own keys'] as const) {
+    for (const combine of [true, false]) {
+      const phase = await runPhase(config, profiles, {
+        keys,
+        combine,
+        prefix: `strongbox-demo:${run}:${phases.length}:`,
+        durationMs: config.durationMs,
+      });
+      phases.push(phase);
+      if (combine) {
+        const sharing =
+          keys === 'hot key' ? 'all clients share one key' : 'each client its own key';
+        console.log(`\n${keys} (${sharing}), combining on:\n`);
+        console.log(formatClientTable(phase.outcomes));
+      }
       console.log(
-        `FAIL: ${check.violations} window(s) admitted more than ${config.limit} requests.`,
+        `${keys}, combining ${combine ? 'on' : 'off'}: ${formatCheck(phase.check, config.limit)}`,
       );
-      return 1;
     }
-    console.log(`OK: no window admitted more than ${config.limit} requests.`);
-    return 0;
-  } finally {
-    await backend.close();
   }
+  console.log(`\n${formatSummary(phases)}`);
+  const broken = phases.filter((p) => p.check.violations > 0).length;
+  if (broken > 0) {
+    console.log(`\nFAIL: the limit was exceeded in ${broken} phase(s).`);
+    return 1;
+  }
+  console.log(`\nOK: no window of any key admitted more than ${config.limit} requests.`);
+  return 0;
 }
 
 main().then(

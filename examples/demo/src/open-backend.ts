@@ -11,20 +11,27 @@ const NETWORKED = {
   redis: { specifier: '@strongbox/redis', factory: 'createRedisBackend' },
 } as const;
 
-type Factory = (options: { url: string }) => Promise<KVBackend>;
+type Factory = (options: { url: string; combine: boolean }) => Promise<KVBackend>;
 
 /** A problem the user can fix (bad choice, missing URL, adapter not built); printed without a stack. */
 export class DemoSetupError extends Error {
   override readonly name = 'DemoSetupError';
 }
 
-/** Open the chosen backend. Networked adapters are imported lazily, so memory needs nothing else built. */
-export async function openBackend(name: BackendName, url: string | undefined): Promise<KVBackend> {
-  if (name === 'memory') return createMemoryBackend();
+/**
+ * Open the chosen backend, with or without combining of concurrent increments. Networked
+ * adapters are imported lazily, so memory needs nothing else built.
+ */
+export async function openBackend(
+  name: BackendName,
+  url: string | undefined,
+  combine = true,
+): Promise<KVBackend> {
+  if (name === 'memory') return createMemoryBackend({ combine });
   if (url === undefined) {
     throw new DemoSetupError(`--backend ${name} needs a server: pass --url or set STRONGBOX_URL`);
   }
-  return (await loadFactory(name))({ url });
+  return (await loadFactory(name))({ url, combine });
 }
 
 async function loadFactory(name: keyof typeof NETWORKED): Promise<Factory> {

@@ -1,68 +1,97 @@
-import type { Decision } from './rate-limiter.js';
 import type { ClientOutcome } from './simulation.js';
+import type { WindowCheck } from './window-check.js';
 
-/** The busiest window seen and whether any window admitted more than the limit. */
-export interface LimitCheck {
-  windows: number;
-  busiestWindow: number;
-  violations: number;
+/** What one phase of the demo measured. */
+export interface PhaseResult {
+  /** `hot key` or `own keys`. */
+  keys: string;
+  combine: boolean;
+  outcomes: ClientOutcome[];
+  elapsedMs: number;
+  check: WindowCheck;
+  /** Requests the backend received, when they could be counted. */
+  backendRequests?: number;
 }
 
-/** Admissions per window id, over any number of decisions. */
-function admissionsPerWindow(decisions: Iterable<Decision>): Map<string, number> {
-  const admitted = new Map<string, number>();
-  for (const decision of decisions) {
-    if (decision.allowed && decision.windowId !== undefined) {
-      admitted.set(decision.windowId, (admitted.get(decision.windowId) ?? 0) + 1);
+/** Sums over a phase's clients. */
+export function phaseTotals(outcomes: readonly ClientOutcome[]) {
+  return outcomes.reduce(
+    (sum, o) => ({
+      requests: sum.requests + o.requests,
+      admitted: sum.admitted + o.admitted.length,
+      denied: sum.denied + o.denied,
+      failed: sum.failed + o.failed,
+    }),
+    { requests: 0, admitted: 0, denied: 0, failed: 0 },
+  );
+}
+
+/** A plain-text table of admitted and denied requests per client. */
+export function formatClientTable(outcomes: readonly ClientOutcome[]): string {
+  const header = ['client', 'traffic', 'requests', 'admitted', 'denied'];
+  const rows = outcomes.map(({ profile, requests, admitted, denied }) => [
+    profile.name,
+    `${profile.kind} x${profile.workers}`,
+    String(requests),
+    String(admitted.length),
+    String(denied),
+  ]);
+  return formatTable(header, rows, 2);
+}
+
+/** One line saying whether the bound held, with the busiest window. */
+export function formatCheck(check: WindowCheck, limit: number): string {
+  const blurred =
+    check.blurred === 0
+      ? ''
+      : ` (${check.blurred} group(s) of windows too close to tell apart, checked at ${limit} per window)`;
+  const verdict =
+    check.violations === 0
+      ? `bound held: no window admitted more than ${limit}`
+      : `BOUND BROKEN: ${check.violations} window(s) admitted more than ${limit}`;
+  return `${verdict}; ${check.groups} windows, busiest ${check.busiestWindow}/${limit}${blurred}.`;
+}
+
+/** The four phases side by side. */
+export function formatSummary(phases: readonly PhaseResult[]): string {
+  const counted = phases.some((p) => p.backendRequests !== undefined);
+  const header = ['keys', 'combine', 'requests', 'req/s', 'admitted', 'denied', 'bound'];
+  if (counted) header.push('backend requests', 'per request', 'per admitted');
+  const rows = phases.map((phase) => {
+    const t = phaseTotals(phase.outcomes);
+    const row = [
+      phase.keys,
+      phase.combine ? 'on' : 'off',
+      String(t.requests),
+      String(Math.round((t.requests / phase.elapsedMs) * 1000)),
+      String(t.admitted),
+      String(t.denied),
+      phase.check.violations === 0 ? 'held' : 'BROKEN',
+    ];
+    if (counted) {
+      const sent = phase.backendRequests;
+      row.push(
+        sent === undefined ? '-' : String(sent),
+        sent === undefined ? '-' : ratio(sent, t.requests),
+        sent === undefined ? '-' : ratio(sent, t.admitted),
+      );
     }
-  }
-  return admitted;
-}
-
-/** Count the windows that admitted more than `limit` requests. */
-export function checkLimit(decisions: Iterable<Decision>, limit: number): LimitCheck {
-  const counts = [...admissionsPerWindow(decisions).values()];
-  return {
-    windows: counts.length,
-    busiestWindow: Math.max(0, ...counts),
-    violations: counts.filter((n) => n > limit).length,
-  };
-}
-
-/** A plain-text table of allowed and denied requests per client. */
-export function formatClientTable(outcomes: readonly ClientOutcome[], limit: number): string {
-  const header = [
-    'client',
-    'traffic',
-    'requests',
-    'allowed',
-    'denied',
-    'windows',
-    'busiest',
-    'CAS retries',
-  ];
-  const rows = outcomes.map(({ profile, decisions }) => {
-    const check = checkLimit(decisions, limit);
-    const allowed = decisions.filter((d) => d.allowed).length;
-    const retries = decisions.reduce((sum, d) => sum + d.conflicts, 0);
-    return [
-      profile.name,
-      `${profile.kind} x${profile.workers}`,
-      decisions.length,
-      allowed,
-      decisions.length - allowed,
-      check.windows,
-      `${check.busiestWindow}/${limit}`,
-      retries,
-    ].map(String);
+    return row;
   });
-  return formatTable(header, rows);
+  return formatTable(header, rows, 2);
 }
 
-function formatTable(header: string[], rows: string[][]): string {
+function ratio(part: number, whole: number): string {
+  return whole === 0 ? '-' : (part / whole).toFixed(part / whole < 10 ? 2 : 0);
+}
+
+/** Columns before `leftColumns` are left-aligned (names), the rest right-aligned (numbers). */
+function formatTable(header: string[], rows: string[][], leftColumns: number): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+    cells
+      .map((c, i) => (i < leftColumns ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join('  ');
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(header), rule, ...rows.map(line)].join('\n');
 }

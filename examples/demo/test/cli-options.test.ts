@@ -8,10 +8,18 @@ describe('demo options', () => {
       backend: 'memory',
       url: undefined,
       clients: 6,
-      durationMs: 1500,
+      durationMs: 800,
       limit: 10,
       windowMs: 250,
     });
+  });
+
+  it('skips the `--` that `pnpm demo -- options` passes on', () => {
+    expect(parseDemoArgs(['--', '--limit', '5', '--backend', 'memory'], {})).toMatchObject({
+      backend: 'memory',
+      limit: 5,
+    });
+    expect(parseDemoArgs(['--', '--help'], {})).toBe('help');
   });
 
   it('takes the URL from STRONGBOX_URL and the backend from its scheme', () => {
@@ -24,12 +32,15 @@ describe('demo options', () => {
     expect(parseDemoArgs(['--backend', 'memory'], env)).toMatchObject({ backend: 'memory' });
   });
 
-  it.each([[['--backend', 'mysql']], [['--limit', '0']], [['--window', 'soon']], [['--bogus']]])(
-    'rejects %j with a setup error',
-    (argv) => {
-      expect(() => parseDemoArgs(argv, {})).toThrow(DemoSetupError);
-    },
-  );
+  it.each([
+    [['--backend', 'mysql']],
+    [['--limit', '0']],
+    [['--window', 'soon']],
+    [['--bogus']],
+    [['--', '--', '--help']],
+  ])('rejects %j with a setup error', (argv) => {
+    expect(() => parseDemoArgs(argv, {})).toThrow(DemoSetupError);
+  });
 
   it('asks for a URL before loading a networked adapter', async () => {
     await expect(openBackend('postgres', undefined)).rejects.toThrow(/--url or set STRONGBOX_URL/);

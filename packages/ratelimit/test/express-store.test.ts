@@ -54,6 +54,8 @@ describe('express-rate-limit with StrongboxStore', () => {
     expect((await get(`${url}/fail`)).status).toBe(500);
     expect((await get(`${url}/fail`)).status).toBe(500);
     await expect.poll(() => backend.get('ratelimit:express:a')).toBe('0');
+    await store.decrement('a'); // a counter at 0 is not lowered further
+    expect(await backend.get('ratelimit:express:a')).toBe('0');
     expect((await get(`${url}/ok`)).status).toBe(200);
     await store.decrement('never-seen');
     expect(await backend.get('ratelimit:express:never-seen')).toBeNull();

@@ -50,13 +50,23 @@ describe('the conformance suite fails each broken memory adapter in exactly the 
     });
   }
 
-  it.each([nonAtomicCas, nonAtomicIncrement])(
-    `catches $name on each of ${NON_ATOMIC_RUNS} runs`,
-    async (fixture) => {
+  // The linearizability check of a non-atomic increment spends ~10 s shrinking its violation,
+  // too slow to repeat: that fixture repeats its increment rules (the suite run above checks
+  // the linearizability workload once).
+  it.each([
+    { fixture: nonAtomicCas, rules: nonAtomicCas.breaks },
+    {
+      fixture: nonAtomicIncrement,
+      rules: ['increment.concurrent', 'increment.overflow.concurrent'],
+    },
+  ])(
+    `catches $fixture.name in $rules on each of ${NON_ATOMIC_RUNS} runs`,
+    async ({ fixture, rules }) => {
+      expect(fixture.breaks).toEqual(expect.arrayContaining([...rules]));
       const hotKeyTests = collectSuite(fixture.create).filter((test) =>
-        fixture.breaks.includes(test.ruleId),
+        rules.includes(test.ruleId),
       );
-      expect(hotKeyTests).toHaveLength(fixture.breaks.length);
+      expect(hotKeyTests).toHaveLength(rules.length);
       for (let run = 0; run < NON_ATOMIC_RUNS; run++) {
         const results = await runInOrder(hotKeyTests);
         expect(results.filter((result) => !('error' in result)).map((r) => r.name)).toEqual([]);

@@ -1,4 +1,4 @@
-import { isHealthError, type KVError } from '@strongbox/core';
+import { isHealthError, isKVError, type KVError } from '@strongbox/core';
 
 /** What a limiter does while its backend is unavailable: `'open'` admits, `'closed'` rejects. */
 export type FailurePolicy = 'open' | 'closed';
@@ -22,10 +22,11 @@ export interface RateLimiter {
 }
 
 /**
- * The decision `policy` makes when the backend is unavailable. Anything else (a bad key,
- * a closed backend) is a bug, not an outage, and is rethrown.
+ * The decision `policy` makes when the backend is unavailable, or when `update` gave up on a
+ * key too contended to commit (`CONFLICT`). Anything else (a bad key, a closed backend) is a
+ * bug, not an outage, and is rethrown.
  */
 export function decideOnFailure(error: unknown, policy: FailurePolicy): Decision {
-  if (!isHealthError(error)) throw error;
+  if (!isHealthError(error) && !isKVError(error, 'CONFLICT')) throw error;
   return { allowed: policy === 'open', failure: error };
 }

@@ -1,5 +1,10 @@
-import type { KVBackend } from '@strongbox/core';
-import { decideOnFailure, type FailurePolicy, type RateLimiter } from './failure-policy.js';
+import { type KVBackend, update } from '@strongbox/core';
+import {
+  type Decision,
+  decideOnFailure,
+  type FailurePolicy,
+  type RateLimiter,
+} from './failure-policy.js';
 import { requirePositiveInteger } from './require-positive-integer.js';
 
 /** Options of {@link createGcraLimiter}. */
@@ -17,7 +22,8 @@ export interface GcraOptions {
 /**
  * The generic cell rate algorithm: one stored number per key, the theoretical arrival time
  * (TAT) of the next request. Requests are spaced `periodMs / limit` apart, with a burst of up to
- * `limit` allowed when the key has been idle. Updates are a CAS on the TAT string read.
+ * `limit` allowed when the key has been idle. Each request is one `update` of the TAT: core
+ * reads, runs the step, and commits with a CAS, retrying on a concurrent write.
  */
 export function createGcraLimiter(kv: KVBackend, options: GcraOptions): RateLimiter {
   const { limit, periodMs, onBackendFailure, now = Date.now } = options;
@@ -26,22 +32,22 @@ export function createGcraLimiter(kv: KVBackend, options: GcraOptions): RateLimi
   const interval = periodMs / limit;
   return {
     async hit(key) {
+      // Read the clock once: the step may run again after a conflict, and must stay pure.
+      const time = now();
       try {
-        for (;;) {
-          const stored = await kv.get(key);
-          const time = now();
+        return await update<Decision>(kv, key, (stored) => {
           const arrival = Math.max(stored === null ? time : Number(stored), time) + interval;
           if (arrival - time > periodMs) {
-            return { allowed: false, retryAfterMs: arrival - periodMs - time };
+            return { result: { allowed: false, retryAfterMs: arrival - periodMs - time } };
           }
           // Once the TAT is in the past the key means the same as an absent one, so it may
           // expire then. Round up: TTLs are whole ms, and 0 would mean "never expires".
-          const ttl = Math.ceil(arrival - time);
-          if (await kv.checkAndSet(key, stored, String(arrival), { ttl })) {
-            return { allowed: true };
-          }
-          // Another request moved the TAT between our read and our write: read it again.
-        }
+          return {
+            result: { allowed: true },
+            next: String(arrival),
+            ttl: Math.ceil(arrival - time),
+          };
+        });
       } catch (error) {
         return decideOnFailure(error, onBackendFailure);
       }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createGcraLimiter } from '../src/gcra-limiter.js';
 import { fakeClock } from './fake-clock.js';
 import { withFaults } from './faults.js';
+import { InterceptedBackend } from './intercepted-backend.js';
 import { withJitter } from './jitter.js';
 
 const LIMIT = 10;
@@ -39,17 +40,22 @@ describe('GCRA limiter', () => {
   it('never admits more than `limit` plus one per elapsed interval, under concurrent traffic', async () => {
     const { clock, memory } = await setup();
     await using kv = memory;
-    const limiter = createGcraLimiter(withJitter(kv), {
-      limit: LIMIT,
-      periodMs: PERIOD_MS,
-      onBackendFailure: 'closed',
-      now: clock.now,
-    });
+    // Two wrappers act as two processes: `update` combines only calls on one backend object,
+    // so their commits race and conflict, and the losers re-read.
+    const processes = [withJitter(kv), withJitter(kv)].map((backend) =>
+      createGcraLimiter(backend, {
+        limit: LIMIT,
+        periodMs: PERIOD_MS,
+        onBackendFailure: 'closed',
+        now: clock.now,
+      }),
+    );
     const admittedAt: number[] = [];
     for (let step = 0; step < 60; step++) {
       const burst = 1 + Math.floor(Math.random() * 8);
       await Promise.all(
-        Array.from({ length: burst }, async () => {
+        Array.from({ length: burst }, async (_, i) => {
+          const limiter = processes[i % 2] as (typeof processes)[number];
           if ((await limiter.hit('user:1')).allowed) admittedAt.push(clock.now());
         }),
       );
@@ -67,6 +73,48 @@ describe('GCRA limiter', () => {
     }
     expect(violations).toEqual([]);
     expect(admittedAt.length).toBeGreaterThan(LIMIT);
+  });
+
+  it('answers concurrent requests on one key with a read and a CAS per batch, not per request', async () => {
+    const { clock, memory } = await setup();
+    await using kv = memory;
+    const calls = { get: 0, checkAndSet: 0 };
+    const counted = new InterceptedBackend(kv, (op, _key, forward) => {
+      if (op === 'get' || op === 'checkAndSet') calls[op]++;
+      return forward();
+    });
+    const limiter = createGcraLimiter(counted, {
+      limit: LIMIT,
+      periodMs: PERIOD_MS,
+      onBackendFailure: 'closed',
+      now: clock.now,
+    });
+    const decisions = await Promise.all(Array.from({ length: 50 }, () => limiter.hit('user:1')));
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(LIMIT);
+    // All 50 are made in one synchronous run: one batch, one read, one commit.
+    expect(calls).toEqual({ get: 1, checkAndSet: 1 });
+  });
+
+  it('leaves a key too contended to commit to the failure policy (CONFLICT)', async () => {
+    const { clock, memory } = await setup();
+    await using kv = memory;
+    let writes = 0;
+    // Another process writes the key between every read and CAS of ours.
+    const contended = new InterceptedBackend(kv, async (op, key, forward) => {
+      if (op === 'checkAndSet' && key !== undefined) await kv.set(key, String(++writes));
+      return forward();
+    });
+    const limiter = createGcraLimiter(contended, {
+      limit: LIMIT,
+      periodMs: PERIOD_MS,
+      onBackendFailure: 'closed',
+      now: clock.now,
+    });
+    expect(await limiter.hit('user:1')).toMatchObject({
+      allowed: false,
+      failure: { code: 'CONFLICT', indeterminate: false },
+    });
+    expect(writes).toBe(64); // update's default maxAttempts
   });
 
   it('lets the key expire once it carries no information, with a TTL of at least 1 ms', async () => {

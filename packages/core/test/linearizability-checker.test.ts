@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkLinearizability } from '../src/conformance/linearizability/check.js';
 import type { HistoryOp } from '../src/conformance/linearizability/history.js';
-import { cad, cas, del, failed, get, history, set } from './linearizability-histories.js';
+import { cad, cas, del, failed, get, history, inc, set, upd } from './linearizability-histories.js';
 
 function verdictOf(ops: HistoryOp[]) {
   return checkLinearizability(ops).verdict;
@@ -93,6 +93,104 @@ describe('checkLinearizability on histories that are linearizable', () => {
       del('c3', [7, 8], false, 'k3'),
     );
     expect(checkLinearizability(ops)).toMatchObject({ verdict: 'linearizable', keys: 3 });
+  });
+});
+
+describe('checkLinearizability on counters and updates', () => {
+  const append = { kind: 'append', text: 'a' } as const;
+  const read = { kind: 'read' } as const;
+  const addOne = { kind: 'add', delta: 1 } as const;
+
+  const linearizable: Record<string, HistoryOp[]> = {
+    'overlapping increments in any order': history(
+      inc('c1', [0, 10], 1, 2),
+      inc('c2', [1, 9], 1, 1),
+      inc('c3', [2, 8], 2, 4),
+      get('c4', [11, 12], '4'),
+    ),
+    'an increment creating the counter, then negative and zero deltas': history(
+      inc('c1', [0, 1], 5, 5),
+      inc('c1', [2, 3], -7, -2),
+      inc('c1', [4, 5], 0, -2),
+      get('c2', [6, 7], '-2'),
+    ),
+    'NOT_A_COUNTER on a value that is no counter, which stays': history(
+      set('c1', [0, 1], '01'),
+      inc('c2', [2, 3], 1, 'NOT_A_COUNTER'),
+      get('c3', [4, 5], '01'),
+    ),
+    'increments on a counter stored by set': history(
+      set('c1', [0, 1], '41'),
+      inc('c2', [2, 3], 1, 42),
+    ),
+    'an indeterminate increment applied later': history(
+      inc('c1', [0, 1], 1, 1),
+      inc('c2', [2, 'open'], 1, 2),
+      get('c3', [5, 6], '1'),
+      get('c3', [7, 8], '2'),
+    ),
+    'a combined batch of updates, each seeing the previous step': history(
+      upd('c1', [0, 5], append, 'a'),
+      upd('c2', [1, 5], read, 'a'),
+      upd('c3', [2, 5], append, 'aa'),
+      upd('c4', [3, 5], addOne, 'NOT_A_COUNTER'),
+      get('c5', [6, 7], 'aa'),
+    ),
+    'update adds interleaved with increments': history(
+      upd('c1', [0, 4], addOne, 2),
+      inc('c2', [1, 3], 1, 1),
+      upd('c3', [5, 6], read, '2'),
+    ),
+  };
+  for (const [name, ops] of Object.entries(linearizable)) {
+    it(`accepts ${name}`, () => {
+      expect(verdictOf(ops)).toBe('linearizable');
+    });
+  }
+
+  const violations: Record<string, HistoryOp[]> = {
+    'two increments both returning 1': history(inc('c1', [0, 5], 1, 1), inc('c2', [1, 6], 1, 1)),
+    'two update adds both returning 1': history(
+      upd('c1', [0, 5], addOne, 1),
+      upd('c2', [1, 6], addOne, 1),
+    ),
+    'an increment that skipped a value': history(inc('c1', [0, 1], 1, 1), inc('c1', [2, 3], 1, 3)),
+    'an increment counting a non-counter as 0': history(
+      set('c1', [0, 1], 'a'),
+      inc('c2', [2, 3], 1, 1),
+    ),
+    'NOT_A_COUNTER on a counter': history(
+      inc('c1', [0, 1], 1, 1),
+      inc('c2', [2, 3], 1, 'NOT_A_COUNTER'),
+    ),
+    'a read-only update answered from a stale value': history(
+      upd('c1', [0, 1], append, 'a'),
+      set('c2', [2, 3], 'b'),
+      upd('c3', [4, 5], read, 'a'),
+    ),
+    'a lost increment': history(
+      inc('c1', [0, 1], 1, 1),
+      inc('c2', [2, 3], 1, 2),
+      get('c3', [4, 5], '1'),
+    ),
+  };
+  for (const [name, ops] of Object.entries(violations)) {
+    it(`rejects ${name}`, () => {
+      const result = checkLinearizability(ops);
+      expect(result.verdict).toBe('violation');
+      if (result.verdict !== 'violation') return;
+      expect(result.window?.entries.map((entry) => entry.op)).toContain(result.window?.culprit);
+    });
+  }
+
+  it('shows increments and updates in the window', () => {
+    const result = checkLinearizability(
+      history(inc('c1', [0, 5], 1, 1), upd('c2', [1, 6], addOne, 1)),
+    );
+    expect(result.verdict).toBe('violation');
+    if (result.verdict !== 'violation') return;
+    expect(result.message).toMatch(/#0\s+c1\s+increment\(1\)\s+1\s/);
+    expect(result.message).toMatch(/#1\s+c2\s+update\(add 1\)\s+1\s/);
   });
 });
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkLinearizability } from '../src/conformance/linearizability/check.js';
 import type {
   HistoryOp,
+  KnownStep,
   RegisterOp,
   RegisterOutput,
 } from '../src/conformance/linearizability/history.js';
@@ -15,7 +16,7 @@ import {
 } from '../src/conformance/linearizability/violation-window.js';
 import { failed, history, type OpSpec } from './linearizability-histories.js';
 
-const VALUES = ['a', 'b', 'c'];
+const VALUES = ['a', 'b', '1', '2'];
 const KEYS = ['x', 'x', 'x', 'y'];
 
 /** The sequential semantics, written out plainly: what `op` returns on `state` and leaves. */
@@ -36,7 +37,27 @@ function apply(
       return state === op.expected ? { output: true, next: null } : { output: false, next: state };
     case 'delete':
       return { output: state !== null, next: null };
+    case 'increment':
+      return add(state, op.delta);
+    case 'update':
+      switch (op.step.kind) {
+        case 'read':
+          return { output: state, next: state };
+        case 'append':
+          return { output: (state ?? '') + op.step.text, next: (state ?? '') + op.step.text };
+        case 'add':
+          return add(state, op.step.delta);
+      }
   }
+}
+
+/** A counter's step: absent counts as 0; a value that is not a canonical integer is refused. */
+function add(state: string | null, delta: number): { output: RegisterOutput; next: string | null } {
+  if (state !== null && !/^(0|-?[1-9][0-9]*)$/.test(state)) {
+    return { output: 'NOT_A_COUNTER', next: state };
+  }
+  const value = Number(state ?? '0') + delta;
+  return { output: value, next: String(value) };
 }
 
 /**
@@ -83,6 +104,14 @@ const registerOp = fc.oneof(
     .map(([expected, next]): RegisterOp => ({ name: 'checkAndSet', expected, next })),
   fc.constantFrom(...VALUES).map((expected): RegisterOp => ({ name: 'checkAndDelete', expected })),
   fc.constant<RegisterOp>({ name: 'delete' }),
+  fc.constantFrom(1, -1, 2).map((delta): RegisterOp => ({ name: 'increment', delta })),
+  fc
+    .constantFrom<KnownStep>(
+      { kind: 'append', text: 'a' },
+      { kind: 'add', delta: 1 },
+      { kind: 'read' },
+    )
+    .map((step): RegisterOp => ({ name: 'update', step })),
 );
 
 const shape = fc.record({
@@ -93,7 +122,7 @@ const shape = fc.record({
   fate: fc.constantFrom('ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'indeterminate', 'failed'),
   /** Where in its interval the op takes effect (simulated histories), or which answer it gives. */
   point: fc.double({ min: 0, max: 1, noNaN: true }),
-  answer: fc.constantFrom(null, true, false, ...VALUES),
+  answer: fc.constantFrom(null, true, false, ...VALUES, 1, 2, 3, 'NOT_A_COUNTER', 'aa', '1a'),
 });
 type Shape = typeof shape extends fc.Arbitrary<infer T> ? T : never;
 
@@ -118,21 +147,28 @@ function toSpec(s: Shape, index: number, output: RegisterOutput): OpSpec {
   return base;
 }
 
+/** An answer of the op's type drawn at random. */
+function randomAnswer(s: Shape): RegisterOutput {
+  const { answer } = s;
+  switch (s.op.name) {
+    case 'get':
+      return typeof answer === 'string' || answer === null ? answer : null;
+    case 'set':
+      return undefined;
+    case 'increment':
+      return typeof answer === 'number' || answer === 'NOT_A_COUNTER' ? answer : 1;
+    case 'update':
+      return typeof answer === 'boolean' ? 'a' : answer;
+    default:
+      return typeof answer === 'boolean' ? answer : false;
+  }
+}
+
 /** Answers drawn at random: mostly not linearizable. */
 const randomHistory = fc.array(shape, { minLength: 1, maxLength: 7 }).map((shapes) =>
   history(
     ...shapes.map((s, i) => {
-      const output =
-        s.op.name === 'get'
-          ? typeof s.answer === 'boolean'
-            ? null
-            : s.answer
-          : s.op.name === 'set'
-            ? undefined
-            : typeof s.answer === 'boolean'
-              ? s.answer
-              : false;
-      return toSpec(s, i, output);
+      return toSpec(s, i, randomAnswer(s));
     }),
   ),
 );
@@ -162,8 +198,35 @@ const simulatedHistory = fc
 
 function corrupted(output: RegisterOutput, s: Shape): RegisterOutput {
   if (typeof output === 'boolean') return !output;
+  if (typeof output === 'number') return output + 1;
+  if (s.op.name === 'increment') return 1;
+  if (s.op.name === 'update')
+    return output === s.answer ? `${output}?` : (s.answer as RegisterOutput);
   if (s.op.name === 'get') return output === s.answer ? null : (s.answer as string | null);
   return output;
+}
+
+/**
+ * The values a window's unknown start may hold: the written ones, or, when an indeterminate
+ * increment or update may have written one nobody saw (the window then starts from any
+ * value), every value the history mentions as well.
+ */
+function unknownStarts(ops: readonly HistoryOp[]): (string | null)[] {
+  const starts = writtenValues(ops);
+  const unseen = ops.some(
+    ({ op, result }) =>
+      result.status === 'indeterminate' &&
+      (op.name === 'increment' || (op.name === 'update' && op.step.kind !== 'read')),
+  );
+  if (!unseen) return [...starts];
+  for (const { op, result } of ops) {
+    if (op.name === 'checkAndSet' || op.name === 'checkAndDelete') starts.add(op.expected);
+    if (result.status !== 'ok') continue;
+    const { output } = result;
+    if (typeof output === 'string') starts.add(output);
+    if (typeof output === 'number') starts.add(String(output));
+  }
+  return [...starts];
 }
 
 /** The window on its own, for the brute force: pending and earlier ops may take effect or not. */
@@ -191,12 +254,8 @@ describe('checkLinearizability agrees with a brute-force search', () => {
         const window = result.window as ViolationWindow;
         const key = window.culprit.key;
         // An unknown start holds null or a value some op of the key wrote (failed ops wrote nothing).
-        const written = ops
-          .filter((op) => op.key === key && op.result.status !== 'failed')
-          .flatMap(({ op }) =>
-            op.name === 'set' ? [op.value] : op.name === 'checkAndSet' ? [op.next] : [],
-          );
-        const starts = window.startsUnknown ? [null, ...written] : [null];
+        const checked = ops.filter((op) => op.key === key && op.result.status !== 'failed');
+        const starts = window.startsUnknown ? unknownStarts(checked) : [null];
         for (const start of starts) {
           expect(bruteForce(windowHistory(window.entries), new Map([[key, start]]))).toBe(false);
         }
@@ -232,11 +291,14 @@ describe('violation windows', () => {
           const removable = prefix.filter(
             ({ op, role }) =>
               role === 'window' &&
-              (op.op.name === 'get' || (op.result.status === 'ok' && op.result.output === false)),
+              (op.op.name === 'get' ||
+                (op.op.name === 'update' && op.op.step.kind === 'read') ||
+                (op.result.status === 'ok' &&
+                  (op.result.output === false || op.result.output === 'NOT_A_COUNTER'))),
           );
           const removed = new Set(removable.filter((_, i) => removals[i]).map((entry) => entry.op));
           const window = windowHistory(windowAt(prefix, cut, removed));
-          const starts = cut === Number.NEGATIVE_INFINITY ? [null] : [...writtenValues(ops)];
+          const starts = cut === Number.NEGATIVE_INFINITY ? [null] : unknownStarts(ops);
           expect(starts.some((start) => bruteForce(window, new Map([['x', start]])))).toBe(true);
           checked++;
         },

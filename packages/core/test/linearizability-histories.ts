@@ -1,5 +1,6 @@
 import type {
   HistoryOp,
+  KnownStep,
   RegisterOp,
   RegisterOutput,
 } from '../src/conformance/linearizability/history.js';
@@ -50,6 +51,23 @@ export const cad = (client: string, at: Interval, expected: string, output: bool
   spec(client, key, { name: 'checkAndDelete', expected }, at, output);
 export const del = (client: string, at: Interval, output: boolean, key = 'k') =>
   spec(client, key, { name: 'delete' }, at, output);
+
+/** An increment by `delta` answering the counter's value, or the refusal it rejected with. */
+export const inc = (
+  client: string,
+  at: Interval,
+  delta: number,
+  output: number | 'NOT_A_COUNTER',
+  key = 'k',
+) => spec(client, key, { name: 'increment', delta }, at, output);
+/** An `update` with a known step, answering its result. */
+export const upd = (
+  client: string,
+  at: Interval,
+  step: KnownStep,
+  output: string | number | null,
+  key = 'k',
+) => spec(client, key, { name: 'update', step }, at, output);
 
 /** The op rejected without `indeterminate`: it took no effect. */
 export function failed(op: OpSpec): OpSpec {

@@ -104,4 +104,44 @@ describe('HistoryRecorder', () => {
     await expect(client.get('k')).rejects.toThrow(/one operation at a time/);
     await first;
   });
+
+  it('records increments with the counter value and a NOT_A_COUNTER refusal as an answer', async () => {
+    const recorder = new HistoryRecorder();
+    const client = recorder.client(new LinearizabilityTestBackend({ latency: 'immediate' }), 'c1');
+    expect(await client.increment('k', 2)).toBe(2);
+    expect(await client.update('k', { kind: 'add', delta: 3 })).toBe(5);
+    expect(await client.update('k', { kind: 'append', text: 'x' })).toBe('5x');
+    const refusal = await client.increment('k', 1).catch((error: unknown) => error);
+    expect(isKVError(refusal, 'NOT_A_COUNTER')).toBe(true);
+    expect(await client.update('k', { kind: 'add', delta: 1 })).toBe('NOT_A_COUNTER');
+    expect(await client.update('k', { kind: 'read' })).toBe('5x');
+    expect(recorder.history().map(({ client, op, result }) => ({ client, op, result }))).toEqual([
+      { client: 'c1', op: { name: 'increment', delta: 2 }, result: { status: 'ok', output: 2 } },
+      {
+        client: 'c1',
+        op: { name: 'update', step: { kind: 'add', delta: 3 } },
+        result: { status: 'ok', output: 5 },
+      },
+      {
+        client: 'c1',
+        op: { name: 'update', step: { kind: 'append', text: 'x' } },
+        result: { status: 'ok', output: '5x' },
+      },
+      {
+        client: 'c1',
+        op: { name: 'increment', delta: 1 },
+        result: { status: 'ok', output: 'NOT_A_COUNTER' },
+      },
+      {
+        client: 'c1',
+        op: { name: 'update', step: { kind: 'add', delta: 1 } },
+        result: { status: 'ok', output: 'NOT_A_COUNTER' },
+      },
+      {
+        client: 'c1',
+        op: { name: 'update', step: { kind: 'read' } },
+        result: { status: 'ok', output: '5x' },
+      },
+    ]);
+  });
 });

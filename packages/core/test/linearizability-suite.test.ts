@@ -23,11 +23,11 @@ const faults = {
 describe('registerLinearizabilityTests', () => {
   it('registers the workload test, and the fault test only when the adapter gives fault hooks', () => {
     expect(registeredNames({ name: 'x', create })).toEqual([
-      '[linearizability.workload] a seeded random workload of 2000 ops by 16 concurrent clients on 3 keys is linearizable per key',
+      '[linearizability.workload] a seeded random workload of 2000 ops by 16 concurrent clients on 3 keys, then 2000 increments, updates, reads and resets on one hot key, is linearizable per key',
     ]);
     expect(registeredNames({ name: 'x', create, faults })).toEqual([
-      '[linearizability.workload] a seeded random workload of 2000 ops by 16 concurrent clients on 3 keys is linearizable per key',
-      '[linearizability.faults] the same workload is linearizable with connections dropped 4 times during it',
+      '[linearizability.workload] a seeded random workload of 2000 ops by 16 concurrent clients on 3 keys, then 2000 increments, updates, reads and resets on one hot key, is linearizable per key',
+      '[linearizability.faults] the same workloads are linearizable with connections dropped 4 times during each',
     ]);
   });
 });

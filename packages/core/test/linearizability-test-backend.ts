@@ -16,6 +16,8 @@ export interface TestBackendOptions {
   dropsLookDefinite?: boolean;
   /** Seeds the leg lengths and whether a dropped request still reaches the "server". */
   seed?: number;
+  /** KVBackendBase's `combine` option: combine concurrent increments of a key (default true). */
+  combine?: boolean;
 }
 
 /** A call on the wire: cut by `dropConnections`. */
@@ -35,7 +37,10 @@ export class LinearizabilityTestBackend extends KVBackendBase {
   readonly #prng: Prng;
 
   constructor(options: TestBackendOptions) {
-    super({ name: `test-${options.latency}${options.nonAtomicCas ? '-non-atomic-cas' : ''}` });
+    super({
+      name: `test-${options.latency}${options.nonAtomicCas ? '-non-atomic-cas' : ''}`,
+      ...(options.combine === undefined ? {} : { combine: options.combine }),
+    });
     this.#options = options;
     this.#prng = createPrng(options.seed ?? 1);
   }

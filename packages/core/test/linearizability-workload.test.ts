@@ -13,6 +13,8 @@ import {
 
 /** Runs per broken backend; docs/testing.md reports the detection rates. */
 const DETECTION_RUNS = 20;
+/** Fewer for the counter workload: shrinking a violation among hundreds of increments takes seconds. */
+const COUNTER_DETECTION_RUNS = 5;
 /** Fewer for the fault case: its clients back off after each rejection, so a run takes longer. */
 const FAULT_DETECTION_RUNS = 10;
 
@@ -89,6 +91,46 @@ describe('the linearizability workload', () => {
   }
 });
 
+describe('the hot-key counter workload', () => {
+  for (const combine of [true, false]) {
+    for (const latency of ['immediate', 'network'] as const) {
+      it(`passes an atomic ${latency} backend, increments ${combine ? '' : 'not '}combined`, async () => {
+        const backend = new LinearizabilityTestBackend({ latency, combine });
+        const stats = await checkWorkload(backend, undefined, 'counter');
+        expect(stats.operations).toBe(2000);
+        expect(stats.counterOps).toBeGreaterThanOrEqual(1000);
+        expect(stats.overlap.overlappingFraction).toBeGreaterThanOrEqual(0.5);
+      });
+    }
+  }
+
+  it('passes an atomic networked backend whose connections drop during the run', async () => {
+    const backend = new LinearizabilityTestBackend({ latency: 'network' });
+    const drops = { count: 4, inject: () => backend.dropConnections() };
+    const stats = await checkWorkload(backend, drops, 'counter');
+    expect(stats.faultsInjected).toBe(4);
+    expect(stats.indeterminate).toBeGreaterThan(0);
+  });
+
+  it(`fails a backend whose checkAndSet is not atomic (update and the default increment use it) in each of ${COUNTER_DETECTION_RUNS} seeded runs`, async () => {
+    let detected = 0;
+    for (let seed = 1; seed <= COUNTER_DETECTION_RUNS; seed++) {
+      vi.stubEnv(SEED_VARIABLE, String(seed));
+      const backend = new LinearizabilityTestBackend({
+        latency: 'immediate',
+        nonAtomicCas: true,
+        seed,
+      });
+      const outcome = await checkWorkload(backend, undefined, 'counter').then(
+        () => 'passed',
+        (error: Error) => error.message,
+      );
+      if (outcome.startsWith('violation: Key "linearizability:hot:0"')) detected++;
+    }
+    expect(detected).toBe(COUNTER_DETECTION_RUNS);
+  }, 120_000);
+});
+
 describe('stressShortfalls', () => {
   const stats: WorkloadStats = {
     operations: 2000,
@@ -96,6 +138,7 @@ describe('stressShortfalls', () => {
     failed: 0,
     casAttempts: 800,
     casSuccessRate: 0.3,
+    counterOps: 0,
     overlap: { overlappingFraction: 0.9, meanConcurrency: 4 },
     faultsInjected: 0,
   };
@@ -113,6 +156,14 @@ describe('stressShortfalls', () => {
     expect(stressShortfalls(gentle, false)).toEqual([
       'CAS success rate 10.0% is below the required 20.0%',
       'share of ops overlapping another on their key 20.0% is below the required 50.0%',
+    ]);
+  });
+
+  it('asks a counter run for increments and updates instead of CAS races', () => {
+    const counters = { ...stats, casAttempts: 0, casSuccessRate: 0, counterOps: 1200 };
+    expect(stressShortfalls(counters, false, 'counter')).toEqual([]);
+    expect(stressShortfalls({ ...counters, counterOps: 600 }, false, 'counter')).toEqual([
+      'share of increment and update ops 30.0% is below the required 50.0%',
     ]);
   });
 

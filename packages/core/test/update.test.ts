@@ -337,6 +337,7 @@ describe('update delivers results and errors only after the commit', () => {
       () => ({ result: 1, next: 'n', keepTtl: 'yes' }),
       'INVALID_TTL',
     ],
+    // biome-ignore lint/suspicious/noThenProperty: the test needs a thenable that is not a promise
     ['a thenable', () => ({ then: () => undefined, result: 1 }), 'INVALID_VALUE'],
     ['a promise', () => Promise.reject(new Error('async step')), 'INVALID_VALUE'],
     ['not an object', () => 'next', 'INVALID_VALUE'],

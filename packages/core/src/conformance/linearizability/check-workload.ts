@@ -6,24 +6,31 @@ import { checkLinearizability } from './check.js';
 import { describeAnswer, describeCall } from './format-window.js';
 import type { HistoryOp } from './history.js';
 import { WORKLOAD_REQUIREMENTS as REQUIRED } from './requirements.js';
-import { runWorkload, type WorkloadOptions, type WorkloadStats } from './workload.js';
+import {
+  runWorkload,
+  type WorkloadMix,
+  type WorkloadOptions,
+  type WorkloadStats,
+} from './workload.js';
 
 /** Set to replay a failing run's choices (the interleaving of a networked backend may differ). */
 export const SEED_VARIABLE = 'STRONGBOX_LINEARIZABILITY_SEED';
 
 /**
- * Run the randomized workload on `backend` (with `faults` injected during it, if given) and
- * fail, naming the seed and the run's measures, unless the history is linearizable (the
- * failure shows a readable window of ops) and the run stressed the model enough for that to
- * mean something. Resolves with the run's measures.
+ * Run the randomized workload of `mix` on `backend` (with `faults` injected during it, if
+ * given) and fail, naming the seed and the run's measures, unless the history is
+ * linearizable (the failure shows a readable window of ops) and the run stressed the model
+ * enough for that to mean something. Resolves with the run's measures.
  */
 export async function checkWorkload(
   backend: KVBackend,
   faults?: WorkloadOptions['faults'],
+  mix: WorkloadMix = 'register',
 ): Promise<WorkloadStats> {
   const seed = workloadSeed();
   const { history, stats } = await runWorkload(backend, {
     seed,
+    mix,
     ...(faults === undefined ? {} : { faults }),
   });
   const about = `\n${describeRun(seed, stats)}`;
@@ -38,7 +45,7 @@ export async function checkWorkload(
   }
   const problems = [
     ...rejectionProblems(history, faults !== undefined),
-    ...stressShortfalls(stats, faults !== undefined),
+    ...stressShortfalls(stats, faults !== undefined, mix),
   ];
   if (problems.length > 0) assert.fail(`${problems.join('\n')}${about}`);
   return stats;
@@ -57,14 +64,26 @@ function rejectionProblems(history: readonly HistoryOp[], underFaults: boolean):
   ];
 }
 
-/** Why a run was too gentle for its linearizability check to mean much; empty when it was not. */
-export function stressShortfalls(stats: WorkloadStats, underFaults: boolean): string[] {
+/**
+ * Why a run was too gentle for its linearizability check to mean much; empty when it was not.
+ * A `counter` run has no checkAndSet calls of its own: its CAS races are inside `update`.
+ */
+export function stressShortfalls(
+  stats: WorkloadStats,
+  underFaults: boolean,
+  mix: WorkloadMix = 'register',
+): string[] {
   const problems: string[] = [];
   const need = (what: string, got: number, least: number) => {
     if (got < least)
       problems.push(`${what} ${percent(got)} is below the required ${percent(least)}`);
   };
-  need('CAS success rate', stats.casSuccessRate, REQUIRED.minCasSuccessRate);
+  if (mix === 'register') {
+    need('CAS success rate', stats.casSuccessRate, REQUIRED.minCasSuccessRate);
+  } else {
+    const share = stats.operations === 0 ? 0 : stats.counterOps / stats.operations;
+    need('share of increment and update ops', share, REQUIRED.minCounterOpShare);
+  }
   need(
     'share of ops overlapping another on their key',
     stats.overlap.overlappingFraction,
@@ -92,6 +111,7 @@ export function describeRun(seed: number, stats: WorkloadStats): string {
     `seed ${seed} (replay with ${SEED_VARIABLE}=${seed}); ${stats.operations} ops, ` +
     `${stats.indeterminate} indeterminate, ${stats.failed} failed, ${stats.faultsInjected} faults; ` +
     `CAS success ${percent(stats.casSuccessRate)} of ${stats.casAttempts}; ` +
+    `${stats.counterOps} increments and updates; ` +
     `${percent(stats.overlap.overlappingFraction)} of ops overlap another on their key, ` +
     `${stats.overlap.meanConcurrency.toFixed(2)} on average`
   );

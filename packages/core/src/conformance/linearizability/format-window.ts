@@ -1,4 +1,4 @@
-import type { HistoryOp, RegisterOp } from './history.js';
+import type { HistoryOp, KnownStep, RegisterOp } from './history.js';
 import type { ViolationWindow, WindowEntry } from './violation-window.js';
 
 /** Longest value shown in full; longer ones are cut with an ellipsis. */
@@ -78,19 +78,34 @@ export function describeCall(op: RegisterOp): string {
       return `checkAndSet(${show(op.expected)}, ${show(op.next)})`;
     case 'checkAndDelete':
       return `checkAndDelete(${show(op.expected)})`;
+    case 'increment':
+      return `increment(${op.delta})`;
+    case 'update':
+      return `update(${describeStep(op.step)})`;
+  }
+}
+
+function describeStep(step: KnownStep): string {
+  switch (step.kind) {
+    case 'append':
+      return `append ${show(step.text)}`;
+    case 'add':
+      return `add ${step.delta}`;
+    case 'read':
+      return 'read';
   }
 }
 
 /** The answer an op got: its output, `ok` for set, or the rejection's code. */
 export function describeAnswer(op: HistoryOp): string {
   if (op.result.status === 'ok') {
-    return op.op.name === 'set' ? 'ok' : show(op.result.output as string | boolean | null);
+    return op.op.name === 'set' ? 'ok' : show(op.result.output as string | boolean | number | null);
   }
   const code = (op.result.error as { code?: unknown } | null)?.code;
   return `${op.result.status}${typeof code === 'string' ? ` (${code})` : ''}`;
 }
 
-function show(value: string | boolean | null): string {
+function show(value: string | boolean | number | null): string {
   if (typeof value !== 'string') return String(value);
   const text = JSON.stringify(value);
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;

@@ -9,10 +9,32 @@ export type RegisterOp =
   | { readonly name: 'set'; readonly value: string }
   | { readonly name: 'checkAndSet'; readonly expected: string | null; readonly next: string }
   | { readonly name: 'checkAndDelete'; readonly expected: string }
-  | { readonly name: 'delete' };
+  | { readonly name: 'delete' }
+  | { readonly name: 'increment'; readonly delta: number }
+  | { readonly name: 'update'; readonly step: KnownStep };
 
-/** What an operation resolved with: the value for `get`, the boolean for the others, nothing for `set`. */
-export type RegisterOutput = string | null | boolean | undefined;
+/**
+ * An `update` step the model knows, so it can replay it:
+ * - `append`: store the value (absent as `""`) followed by `text`; result: the new value;
+ * - `add`: add `delta` to a counter (absent as 0); result: the new count, or the string
+ *   `NOT_A_COUNTER` (writing nothing) when the value is not a counter;
+ * - `read`: write nothing; result: the value.
+ */
+export type KnownStep =
+  | { readonly kind: 'append'; readonly text: string }
+  | { readonly kind: 'add'; readonly delta: number }
+  | { readonly kind: 'read' };
+
+/** The answer of an increment that found no counter, or would leave the safe-integer range. */
+export type CounterRefusal = 'NOT_A_COUNTER' | 'COUNTER_OVERFLOW';
+
+/**
+ * What an operation resolved with: the value for `get`, the boolean for the others, nothing
+ * for `set`; for `increment` the counter's new value, or the {@link CounterRefusal} it
+ * rejected with (an answer, not a failure: it tells what the key held); for `update` its
+ * step's result.
+ */
+export type RegisterOutput = string | null | boolean | number | undefined;
 
 /**
  * How an operation ended.

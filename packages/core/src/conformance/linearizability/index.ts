@@ -8,7 +8,14 @@ export {
   type Violation,
 } from './check.js';
 export { checkWorkload, SEED_VARIABLE } from './check-workload.js';
-export type { HistoryOp, OpResult, RegisterOp, RegisterOutput } from './history.js';
+export type {
+  CounterRefusal,
+  HistoryOp,
+  KnownStep,
+  OpResult,
+  RegisterOp,
+  RegisterOutput,
+} from './history.js';
 export { measureOverlap, type OverlapStats } from './overlap.js';
 export { HistoryRecorder, RecordingClient } from './recorder.js';
 export { registerLinearizabilityTests } from './register-tests.js';
@@ -16,6 +23,7 @@ export { WORKLOAD_REQUIREMENTS } from './requirements.js';
 export type { ViolationWindow, WindowEntry, WindowRole } from './violation-window.js';
 export {
   runWorkload,
+  type WorkloadMix,
   type WorkloadOptions,
   type WorkloadRun,
   type WorkloadStats,

@@ -1,7 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import type { KVBackend } from '../../backend.js';
-import { isIndeterminate } from '../../errors.js';
-import type { HistoryOp, RegisterOp, RegisterOutput } from './history.js';
+import { isIndeterminate, isKVError } from '../../errors.js';
+import { update } from '../../update.js';
+import { stepFunction } from './counter-ops.js';
+import type {
+  CounterRefusal,
+  HistoryOp,
+  KnownStep,
+  RegisterOp,
+  RegisterOutput,
+} from './history.js';
 
 /**
  * Records every operation its clients run against a backend, for the linearizability
@@ -85,10 +93,32 @@ export class RecordingClient {
     return this.#record(key, { name: 'delete' }, () => this.#backend.delete(key));
   }
 
+  /**
+   * `increment` on the backend; recorded with the counter's value. A `NOT_A_COUNTER` or
+   * `COUNTER_OVERFLOW` rejection is recorded as that answer (it says what the key held), and
+   * still rejects.
+   */
+  async increment(key: string, delta: number): Promise<number> {
+    return this.#record(
+      key,
+      { name: 'increment', delta },
+      async () => (await this.#backend.increment(key, delta)).value,
+      counterRefusal,
+    );
+  }
+
+  /** `update` from `@strongbox/core` with a step the model knows; recorded with its result. */
+  update(key: string, step: KnownStep): Promise<string | number | null> {
+    return this.#record(key, { name: 'update', step }, () =>
+      update(this.#backend, key, stepFunction(step)),
+    );
+  }
+
   async #record<T extends RegisterOutput>(
     key: string,
     op: RegisterOp,
     call: () => Promise<T>,
+    answerOf: (error: unknown) => RegisterOutput = () => undefined,
   ): Promise<T> {
     if (this.#busy) {
       throw new Error(`client ${this.id} runs one operation at a time; await the previous one`);
@@ -107,7 +137,15 @@ export class RecordingClient {
       return output;
     } catch (error) {
       const completedAt = performance.now();
-      if (isIndeterminate(error)) {
+      const answer = answerOf(error);
+      if (answer !== undefined) {
+        this.#log.ops.push({
+          ...base,
+          invokedAt,
+          completedAt,
+          result: { status: 'ok', output: answer },
+        });
+      } else if (isIndeterminate(error)) {
         this.#log.ops.push({
           ...base,
           invokedAt,
@@ -128,4 +166,11 @@ export class RecordingClient {
       this.#busy = false;
     }
   }
+}
+
+/** The refusal an increment's rejection answers with, if it is one. */
+function counterRefusal(error: unknown): CounterRefusal | undefined {
+  if (isKVError(error, 'NOT_A_COUNTER') || isKVError(error, 'COUNTER_OVERFLOW'))
+    return error.code as CounterRefusal;
+  return undefined;
 }

@@ -4,8 +4,11 @@ import { checkWorkload } from './check-workload.js';
 import { WORKLOAD_REQUIREMENTS as REQUIRED } from './requirements.js';
 
 /**
- * Atomicity: a seeded randomized workload, recorded and checked for linearizability per key;
- * a second one with connections dropped during it when the adapter supplies `faults`.
+ * Atomicity: seeded randomized workloads, recorded and checked for linearizability per key:
+ * the register mix on a few keys, then the counter mix (increment, `update`) on one hot key;
+ * both again with connections dropped during them when the adapter supplies `faults`.
+ * Increments combine when the backend does: run the suite on a `combine: false` backend too
+ * to check both ways.
  */
 export function registerLinearizabilityTests(
   suite: ConformanceHarness,
@@ -14,21 +17,21 @@ export function registerLinearizabilityTests(
   const shape = `${REQUIRED.operations} ops by ${REQUIRED.clients} concurrent clients on ${REQUIRED.keys} keys`;
   suite.test(
     'linearizability.workload',
-    `a seeded random workload of ${shape} is linearizable per key`,
+    `a seeded random workload of ${shape}, then ${REQUIRED.operations} increments, updates, reads and resets on one hot key, is linearizable per key`,
     async ({ backend }) => {
       await checkWorkload(backend);
+      await checkWorkload(backend, undefined, 'counter');
     },
   );
   const { faults } = options;
   if (faults === undefined) return;
   suite.test(
     'linearizability.faults',
-    `the same workload is linearizable with connections dropped ${REQUIRED.faults} times during it`,
+    `the same workloads are linearizable with connections dropped ${REQUIRED.faults} times during each`,
     async ({ backend }) => {
-      await checkWorkload(backend, {
-        count: REQUIRED.faults,
-        inject: () => faults.dropConnections(backend),
-      });
+      const drops = { count: REQUIRED.faults, inject: () => faults.dropConnections(backend) };
+      await checkWorkload(backend, drops);
+      await checkWorkload(backend, drops, 'counter');
     },
   );
 }

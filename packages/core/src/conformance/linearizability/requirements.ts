@@ -15,6 +15,8 @@ export const WORKLOAD_REQUIREMENTS = {
   minCasSuccessRate: 0.2,
   /** Ops overlapping at least one other op on the same key: below this, there is little concurrency to check. */
   minOverlappingFraction: 0.5,
+  /** In the hot-key counter workload, increments and updates among the ops. */
+  minCounterOpShare: 0.5,
   /** Under faults, ops that must still resolve, so the history says something. */
   minResolvedFractionUnderFaults: 0.5,
 } as const;

@@ -1,5 +1,5 @@
 import type { HistoryOp } from './history.js';
-import { type Register, UNKNOWN } from './register-model.js';
+import { ANY, type Register, UNKNOWN } from './register-model.js';
 import { type SearchOp, type SearchStart, searchLinearization } from './search.js';
 import { asObserved, asOpen } from './search-input.js';
 
@@ -51,9 +51,9 @@ export function findViolationWindow(
   const rank = shortestFailingPrefix(ops, deadline);
   if (rank === undefined) return undefined;
   const prefix = prefixAt(ops, rank);
-  const unknownStart: SearchStart = { state: UNKNOWN, possible: writtenValues(ops) };
+  const start = unknownStart(ops);
   const fails = (cut: number, removed: ReadonlySet<HistoryOp>) =>
-    verdictOf(windowAt(prefix, cut, removed), deadline, cut === NO_CUT ? undefined : unknownStart);
+    verdictOf(windowAt(prefix, cut, removed), deadline, cut === NO_CUT ? undefined : start);
 
   const none = new Set<HistoryOp>();
   let cut = NO_CUT;
@@ -171,19 +171,43 @@ export function windowAt(
   return [...kept, ...earlier];
 }
 
-/** Whether an op may have changed the key: a set, an indeterminate write, or a write that said true. */
+/** Whether an op may have changed the key: a set, an indeterminate write, or a write that said so. */
 function changesState(op: HistoryOp): boolean {
-  if (op.op.name === 'get') return false;
-  if (op.op.name === 'set') return true;
-  return op.result.status !== 'ok' || op.result.output === true;
+  const { op: call, result } = op;
+  if (call.name === 'get' || (call.name === 'update' && call.step.kind === 'read')) return false;
+  if (call.name === 'set' || result.status !== 'ok') return true;
+  if (call.name === 'increment') return typeof result.output === 'number';
+  if (call.name === 'update')
+    return call.step.kind === 'append' || typeof result.output === 'number';
+  return result.output === true;
 }
 
-/** Null plus every value any op of the key wrote: what an unknown start may hold. */
+/** Null plus every value an op of the key was seen writing: what an unknown start may hold. */
 export function writtenValues(ops: readonly HistoryOp[]): Set<Register> {
   const values = new Set<Register>([null]);
-  for (const { op } of ops) {
+  for (const entry of ops) {
+    const { op, result } = entry;
     if (op.name === 'set') values.add(op.value);
     else if (op.name === 'checkAndSet') values.add(op.next);
+    else if (result.status === 'ok' && changesState(entry) && result.output !== null) {
+      values.add(String(result.output)); // a counter's value, or the value an append left
+    }
   }
   return values;
+}
+
+/**
+ * Where a window cut out of `ops` starts: one of the written values, or any value at all when
+ * an indeterminate increment or update may have written one nobody saw.
+ */
+function unknownStart(ops: readonly HistoryOp[]): SearchStart {
+  const unseen = ops.some(
+    (entry) =>
+      (entry.op.name === 'increment' || entry.op.name === 'update') &&
+      entry.result.status !== 'ok' &&
+      changesState(entry),
+  );
+  return unseen
+    ? { state: ANY, possible: new Set() }
+    : { state: UNKNOWN, possible: writtenValues(ops) };
 }

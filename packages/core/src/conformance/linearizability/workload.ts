@@ -1,10 +1,14 @@
-import { setImmediate as nextMacrotask, setTimeout as sleep } from 'node:timers/promises';
 import type { KVBackend } from '../../backend.js';
+import { runCounterClient } from './counter-client.js';
 import type { HistoryOp } from './history.js';
 import { measureOverlap, type OverlapStats } from './overlap.js';
+import { Backoff, Breather, shuffleTurns } from './pacing.js';
 import { createPrng, type Prng } from './prng.js';
 import { HistoryRecorder, type RecordingClient } from './recorder.js';
 import { WORKLOAD_REQUIREMENTS } from './requirements.js';
+
+/** The kinds of op a workload's clients run; see {@link WorkloadOptions.mix}. */
+export type WorkloadMix = 'register' | 'counter';
 
 /** What {@link runWorkload} runs. */
 export interface WorkloadOptions {
@@ -12,7 +16,16 @@ export interface WorkloadOptions {
   seed: number;
   /** Concurrent clients (default 16). */
   clients?: number;
-  /** Number of keys the clients share (default 3); they must start absent. */
+  /**
+   * What the clients run (default `register`):
+   * - `register`: read-modify-write cycles with get, checkAndSet, checkAndDelete, set, delete;
+   * - `counter`: the hot-key mix of rate limiters: increments, `update` calls with known steps
+   *   (add, read, now and then an append that makes the value no counter), reads, and sets
+   *   and deletes that reset the counter. `update` combines concurrent calls; `increment`
+   *   combines them when the backend does (KVBackendBase's `combine` option).
+   */
+  mix?: WorkloadMix;
+  /** Number of keys the clients share (default 3 for `register`, 1 for `counter`); they must start absent. */
   keys?: number;
   /** Operations to run in total (default 2000). */
   operations?: number;
@@ -38,31 +51,31 @@ export interface WorkloadStats {
   readonly casAttempts: number;
   /** Fraction of resolved checkAndSet calls that resolved true. */
   readonly casSuccessRate: number;
+  /** increment and update calls invoked. */
+  readonly counterOps: number;
   /** How much operations on the same key overlapped in time. */
   readonly overlap: OverlapStats;
   /** Times the fault hook was called. */
   readonly faultsInjected: number;
 }
 
-/** After a rejection a client waits this long, doubling per further rejection, as real clients back off. */
-const BACKOFF_MS = 5;
-const MAX_BACKOFF_MS = 100;
-/** Ops between two chances for timers and I/O to run (see {@link Breather}). */
-const BREATHE_EVERY = 32;
-
 /**
  * Run a seeded randomized workload on `backend` and record it: `clients` concurrent clients
- * run read-modify-write cycles (get, then checkAndSet / checkAndDelete from what they last
- * saw) mixed with blind sets and deletes, on a few shared keys, writing values that are
- * unique in the run. Rejections are recorded and the client goes on.
+ * run the ops of `options.mix` on a few shared keys. In the `register` mix they run
+ * read-modify-write cycles (get, then checkAndSet / checkAndDelete from what they last saw)
+ * mixed with blind sets and deletes, writing values that are unique in the run; the
+ * `counter` mix hammers one hot key. Rejections are recorded and the client goes on.
  */
 export async function runWorkload(
   backend: KVBackend,
   options: WorkloadOptions,
 ): Promise<WorkloadRun> {
   const clients = options.clients ?? WORKLOAD_REQUIREMENTS.clients;
-  const keyCount = options.keys ?? WORKLOAD_REQUIREMENTS.keys;
-  const keys = Array.from({ length: keyCount }, (_, i) => `linearizability:${i}`);
+  const counters = options.mix === 'counter';
+  const keyCount = options.keys ?? (counters ? 1 : WORKLOAD_REQUIREMENTS.keys);
+  const prefix = counters ? 'linearizability:hot' : 'linearizability';
+  const keys = Array.from({ length: keyCount }, (_, i) => `${prefix}:${i}`);
+  const runClient = counters ? runCounterClient : runRegisterClient;
   const total = options.operations ?? WORKLOAD_REQUIREMENTS.operations;
   const recorder = new HistoryRecorder();
   const faultAt = faultSchedule(total, options.faults?.count ?? 0);
@@ -94,7 +107,7 @@ function faultSchedule(total: number, count: number): Set<number> {
   );
 }
 
-async function runClient(
+async function runRegisterClient(
   client: RecordingClient,
   keys: readonly string[],
   prng: Prng,
@@ -105,7 +118,7 @@ async function runClient(
   const seen = new Map<string, string | null>();
   let written = 0;
   const fresh = () => `${client.id}-${written++}`;
-  let backoff = 0;
+  const backoff = new Backoff(breather);
   // After a read or a failed write the client stays on that key and tries again, as a
   // read-modify-write loop does.
   let stay: string | undefined;
@@ -119,47 +132,13 @@ async function runClient(
       if (belief === undefined) seen.delete(key);
       else seen.set(key, belief);
       stay = kind === 'get' || belief === undefined ? key : undefined;
-      backoff = 0;
+      backoff.succeeded();
     } catch {
       seen.delete(key); // recorded by the client; what the key holds is unknown now
       stay = undefined;
-      backoff = Math.min(MAX_BACKOFF_MS, backoff === 0 ? BACKOFF_MS : backoff * 2);
-      await breather.backOff(backoff);
+      await backoff.failed();
     }
-    // Vary the interleaving. Only microtasks: a client resumed from a macrotask would run
-    // alone until its next one, and an in-process backend would see no concurrency at all.
-    for (let turns = prng.below(4); turns > 0; turns--) await Promise.resolve();
-  }
-}
-
-/**
- * Lets the event loop run every {@link BREATHE_EVERY} ops. On an in-process backend the
- * clients otherwise run in one long chain of microtasks that starves timers and I/O. All
- * clients wait for the same macrotask, so they resume together and keep interleaving.
- * A rejected client's backoff pauses every client the same way: clients that kept going alone
- * during it would run their ops one at a time, and the run would barely overlap.
- */
-class Breather {
-  #ops = 0;
-  #pause: Promise<void> | undefined;
-
-  pause(): Promise<void> | undefined {
-    if (++this.#ops % BREATHE_EVERY === 0) this.#pauseUntil(nextMacrotask());
-    return this.#pause;
-  }
-
-  /** Pause every client for at least `ms`; resolves when the pause ends. */
-  backOff(ms: number): Promise<void> {
-    this.#pauseUntil(sleep(ms));
-    return this.#pause as Promise<void>;
-  }
-
-  #pauseUntil(end: Promise<unknown>): void {
-    const previous = this.#pause;
-    const pause: Promise<void> = Promise.all([previous, end]).then(() => {
-      if (this.#pause === pause) this.#pause = undefined;
-    });
-    this.#pause = pause;
+    await shuffleTurns(prng);
   }
 }
 
@@ -215,9 +194,11 @@ function statsOf(history: readonly HistoryOp[], faultsInjected: number): Workloa
   let casAttempts = 0;
   let casResolved = 0;
   let casSucceeded = 0;
+  let counterOps = 0;
   for (const op of history) {
     if (op.result.status === 'indeterminate') indeterminate++;
     if (op.result.status === 'failed') failed++;
+    if (op.op.name === 'increment' || op.op.name === 'update') counterOps++;
     if (op.op.name !== 'checkAndSet') continue;
     casAttempts++;
     if (op.result.status !== 'ok') continue;
@@ -230,6 +211,7 @@ function statsOf(history: readonly HistoryOp[], faultsInjected: number): Workloa
     failed,
     casAttempts,
     casSuccessRate: casResolved === 0 ? 0 : casSucceeded / casResolved,
+    counterOps,
     overlap: measureOverlap(history),
     faultsInjected,
   };

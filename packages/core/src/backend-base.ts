@@ -149,10 +149,11 @@ export abstract class KVBackendBase implements KVBackend {
       if (await this.doCheckAndSet(key, current, String(value), expiry, options)) {
         return { value, ttl: current !== null ? undefined : ttl > 0 ? ttl : null };
       }
-      // The call was given up on (every caller left, or its deadline passed, so its caller
-      // already has its error): stop retrying instead of spinning on a hot key.
+      // The call was given up on (every caller left, or its deadline passed): stop retrying
+      // instead of spinning on a hot key. A deadline can pass before its timer has run, so
+      // the caller may still be waiting: it gets the TIMEOUT it is due, not a failure.
       if (options?.signal?.aborted) throw options.signal.reason;
-      if (performance.now() >= deadline) throw new Error('the deadline passed while retrying');
+      if (performance.now() >= deadline) throw this.#interruption('increment', key, 'TIMEOUT');
     }
   }
 

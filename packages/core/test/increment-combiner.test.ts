@@ -653,3 +653,48 @@ describe('KVBackendBase’s default doIncrement', () => {
     expect(backend.reads).toBe(before);
   });
 });
+
+/**
+ * A backend whose checkAndSet always loses and answers only once `lateBy` ms past the call: the
+ * answer lands after the caller's deadline but, arriving on the same turn, before its timer ran.
+ */
+class LateLosingBackend extends KVBackendBase {
+  constructor(readonly lateBy: number) {
+    super({ name: 'late-losing' });
+  }
+  protected async doGet(): Promise<string | null> {
+    return '1';
+  }
+  protected async doCheckAndSet(): Promise<boolean> {
+    // A slow server, simulated without yielding: no timer can run before the answer is read.
+    const until = performance.now() + this.lateBy;
+    while (performance.now() < until) {
+      // waiting
+    }
+    return false;
+  }
+  protected doSet(): Promise<void> {
+    return Promise.reject(new Error('not used'));
+  }
+  protected doCheckAndDelete(): Promise<boolean> {
+    return Promise.reject(new Error('not used'));
+  }
+  protected doDelete(): Promise<boolean> {
+    return Promise.reject(new Error('not used'));
+  }
+  protected async doPing(): Promise<void> {}
+  protected async doClose(): Promise<void> {}
+}
+
+describe('KVBackendBase’s default doIncrement at its deadline', () => {
+  it('rejects TIMEOUT, not INCREMENT_FAILED, when a lost checkAndSet answers after the deadline and before its timer ran', async () => {
+    const backend = new LateLosingBackend(20);
+    await expect(backend.increment('k', 1, { timeout: 5 })).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      op: 'increment',
+      key: 'k',
+      unhealthy: true,
+      indeterminate: true,
+    });
+  });
+});

@@ -82,7 +82,13 @@ export class IncrementCombiner {
       // No contention: send at once under the caller's own options, adding nothing.
       const queue: KeyQueue = { waiting: [] };
       this.#keys.set(key, queue);
-      const sent = this.#send(key, delta, ttl, options);
+      let sent: Promise<Counter>;
+      try {
+        sent = this.#send(key, delta, ttl, options);
+      } catch (error) {
+        // A subclass's run() that throws must not leave the key's queue without a request.
+        sent = Promise.reject(error);
+      }
       const next = () => this.#sendNext(key, queue);
       sent.then(next, next);
       return sent;

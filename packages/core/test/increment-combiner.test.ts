@@ -698,3 +698,37 @@ describe('KVBackendBase’s default doIncrement at its deadline', () => {
     });
   });
 });
+
+describe('a run() override that throws synchronously', () => {
+  /** Throws from run() for the next increment only, as a broken instrumentation hook might. */
+  class ThrowingRunBackend extends ControlledBackend {
+    throwNext = true;
+    protected override run<T>(
+      op: Parameters<KVBackendBase['run']>[0],
+      key: string | undefined,
+      options: OperationOptions | undefined,
+      work: () => Promise<T>,
+    ): Promise<T> {
+      if (op === 'increment' && this.throwNext) {
+        this.throwNext = false;
+        throw new Error('hook exploded');
+      }
+      return super.run(op, key, options, work);
+    }
+  }
+
+  it('rejects the lone increment instead of throwing, and leaves no per-key state behind', async () => {
+    const backend = new ThrowingRunBackend();
+    let first: Promise<Counter> | undefined;
+    expect(() => {
+      first = backend.increment('k', 1);
+    }).not.toThrow();
+    await expect(first).rejects.toThrow('hook exploded');
+    // The next call on the key goes out at once instead of waiting behind the failed one.
+    const next = track(backend.increment('k', 2));
+    expect(backend.requests.map((r) => r.delta)).toEqual([2]);
+    backend.answer();
+    await settleAll();
+    expect(counterValue(next)).toBe(2);
+  });
+});

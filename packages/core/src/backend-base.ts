@@ -12,6 +12,7 @@ import { type Interruption, raceInterruptions } from './deadline.js';
 import { FAILURE_CODE_BY_OP, WRITE_OPS } from './error-codes.js';
 import { isKVError, KVError } from './errors.js';
 import { IncrementCombiner } from './increment-combiner.js';
+import { readOptions } from './read-options.js';
 import { sanitizeError } from './sanitize.js';
 import {
   checkDelta,
@@ -170,18 +171,20 @@ export abstract class KVBackendBase implements KVBackend {
     return true;
   }
 
-  get(key: string, options?: OperationOptions): Promise<string | null> {
+  get(key: string, given?: OperationOptions): Promise<string | null> {
+    const { options, problem: unreadable } = readOptions(given);
     const rejected = this.#precheck(
       'get',
       key,
       options,
-      checkKey(key) ?? checkOperationOptions(options),
+      checkKey(key) ?? unreadable ?? checkOperationOptions(options),
     );
     return rejected ?? this.run('get', key, options, () => this.doGet(key, options));
   }
 
-  set(key: string, value: string, options?: WriteOptions): Promise<void> {
-    const problem = checkKey(key) ?? checkValue(value) ?? checkWriteOptions(options);
+  set(key: string, value: string, given?: WriteOptions): Promise<void> {
+    const { options, problem: unreadable } = readOptions(given);
+    const problem = checkKey(key) ?? checkValue(value) ?? unreadable ?? checkWriteOptions(options);
     const rejected = this.#precheck('set', key, options, problem);
     return (
       rejected ??
@@ -193,12 +196,14 @@ export abstract class KVBackendBase implements KVBackend {
     key: string,
     expected: string | null,
     next: string,
-    options?: WriteOptions,
+    given?: WriteOptions,
   ): Promise<boolean> {
+    const { options, problem: unreadable } = readOptions(given);
     const problem =
       checkKey(key) ??
       checkExpected(expected) ??
       checkValue(next, 'next') ??
+      unreadable ??
       checkWriteOptions(options);
     const rejected = this.#precheck('checkAndSet', key, options, problem);
     return (
@@ -209,9 +214,13 @@ export abstract class KVBackendBase implements KVBackend {
     );
   }
 
-  checkAndDelete(key: string, expected: string, options?: OperationOptions): Promise<boolean> {
+  checkAndDelete(key: string, expected: string, given?: OperationOptions): Promise<boolean> {
+    const { options, problem: unreadable } = readOptions(given);
     const problem =
-      checkKey(key) ?? checkValue(expected, 'expected') ?? checkOperationOptions(options);
+      checkKey(key) ??
+      checkValue(expected, 'expected') ??
+      unreadable ??
+      checkOperationOptions(options);
     const rejected = this.#precheck('checkAndDelete', key, options, problem);
     return (
       rejected ??
@@ -219,18 +228,21 @@ export abstract class KVBackendBase implements KVBackend {
     );
   }
 
-  delete(key: string, options?: OperationOptions): Promise<boolean> {
+  delete(key: string, given?: OperationOptions): Promise<boolean> {
+    const { options, problem: unreadable } = readOptions(given);
     const rejected = this.#precheck(
       'delete',
       key,
       options,
-      checkKey(key) ?? checkOperationOptions(options),
+      checkKey(key) ?? unreadable ?? checkOperationOptions(options),
     );
     return rejected ?? this.run('delete', key, options, () => this.doDelete(key, options));
   }
 
-  increment(key: string, delta = 1, options?: IncrementOptions): Promise<Counter> {
-    const problem = checkKey(key) ?? checkDelta(delta) ?? checkIncrementOptions(options);
+  increment(key: string, delta = 1, given?: IncrementOptions): Promise<Counter> {
+    const { options, problem: unreadable } = readOptions(given);
+    const problem =
+      checkKey(key) ?? checkDelta(delta) ?? unreadable ?? checkIncrementOptions(options);
     const rejected = this.#precheck('increment', key, options, problem);
     if (rejected !== undefined) return rejected;
     const ttl = options?.ttl ?? 0;
@@ -240,8 +252,10 @@ export abstract class KVBackendBase implements KVBackend {
     return this.#combiner.increment(key, added, ttl, options);
   }
 
-  ping(options?: OperationOptions): Promise<void> {
-    const rejected = this.#precheck('ping', undefined, options, checkOperationOptions(options));
+  ping(given?: OperationOptions): Promise<void> {
+    const { options, problem: unreadable } = readOptions(given);
+    const problem = unreadable ?? checkOperationOptions(options);
+    const rejected = this.#precheck('ping', undefined, options, problem);
     return rejected ?? this.run('ping', undefined, options, () => this.doPing(options));
   }
 
@@ -263,17 +277,19 @@ export abstract class KVBackendBase implements KVBackend {
   /**
    * Run one operation on the driver with the deadline and abort rules of the contract,
    * wrapping any driver error in a KVError. Adapters use it for their own extra operations
-   * (after {@link rejectionBeforeIO} for their arguments); it rejects a closed backend and an
-   * already-aborted signal without calling `work`. Every built-in operation goes through it,
+   * (after {@link rejectionBeforeIO} for their arguments, with options from `readOptions`);
+   * it rejects a closed backend, options that cannot be read and an already-aborted signal
+   * without calling `work`. Every built-in operation goes through it,
    * so a subclass that overrides it sees every call.
    */
   protected run<T>(
     op: KVOperation,
     key: string | undefined,
-    options: OperationOptions | undefined,
+    given: OperationOptions | undefined,
     work: () => Promise<T>,
   ): Promise<T> {
-    return this.#precheck(op, key, options, undefined) ?? this.#execute(op, key, options, work);
+    const { options, problem } = readOptions(given);
+    return this.#precheck(op, key, options, problem) ?? this.#execute(op, key, options, work);
   }
 
   #execute<T>(

@@ -209,4 +209,65 @@ describe('KVBackendBase', () => {
     await backend.ping();
     expect(seen).toEqual(['get', 'set', 'checkAndSet', 'checkAndDelete', 'delete', 'ping']);
   });
+
+  it('options that throw when read give a rejected INVALID_CONFIG (CLOSED once closed), never a synchronous throw, and are read once', async () => {
+    const throwingGetter = () =>
+      Object.defineProperty({}, 'timeout', {
+        get() {
+          throw new Error('getter exploded');
+        },
+        enumerable: true,
+      });
+    const revoked = () => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      return proxy;
+    };
+    const revokedSignal = () => ({ signal: revoked() });
+    const backend = new ScriptedBackend();
+    backend.respond = () => Promise.resolve(true);
+    const calls = (options: () => object) => [
+      () => backend.get('k', options()),
+      () => backend.set('k', 'v', options()),
+      () => backend.checkAndSet('k', null, 'v', options()),
+      () => backend.checkAndDelete('k', 'v', options()),
+      () => backend.delete('k', options()),
+      () => backend.increment('k', 1, options()),
+      () => backend.ping(options()),
+      () => backend.purge(options()),
+    ];
+    for (const options of [throwingGetter, revoked, revokedSignal]) {
+      for (const call of calls(options)) {
+        let pending: Promise<unknown> | undefined;
+        expect(() => {
+          pending = call();
+        }).not.toThrow();
+        const error = await rejection(pending as Promise<unknown>);
+        expect(error.code).toBe('INVALID_CONFIG');
+        expect(error.message).not.toContain('getter exploded');
+      }
+    }
+    // A getter that answers differently on each read is read once: valid, then what it says.
+    let reads = 0;
+    const fickle = {
+      get ttl() {
+        reads += 1;
+        return reads === 1 ? 50 : -1;
+      },
+    };
+    await backend.set('k', 'v', fickle);
+    expect(reads).toBe(1);
+    expect(backend.calls.at(-1)).toBe('set k 50');
+    expect(backend.calls.filter((call) => call.startsWith('set'))).toEqual(['set k 50']);
+    await backend.close();
+    for (const options of [throwingGetter, revoked]) {
+      for (const call of calls(options)) {
+        let pending: Promise<unknown> | undefined;
+        expect(() => {
+          pending = call();
+        }).not.toThrow();
+        expect((await rejection(pending as Promise<unknown>)).code).toBe('CLOSED');
+      }
+    }
+  });
 });

@@ -3,7 +3,13 @@ import { redactText } from '@strongbox/core';
 import { parseDemoArgs, USAGE } from './cli-options.js';
 import { DemoSetupError } from './open-backend.js';
 import { runPhase } from './phase.js';
-import { formatCheck, formatClientTable, formatSummary, type PhaseResult } from './report.js';
+import {
+  formatCheck,
+  formatClientTable,
+  formatSummary,
+  type PhaseResult,
+  phaseTotals,
+} from './report.js';
 import { clientProfiles } from './simulation.js';
 
 async function main(): Promise<number> {
@@ -44,9 +50,10 @@ async function main(): Promise<number> {
         console.log(`\n${keys} (${sharing}), combining on:\n`);
         console.log(formatClientTable(phase.outcomes));
       }
-      console.log(
-        `${keys}, combining ${combine ? 'on' : 'off'}: ${formatCheck(phase.check, config.limit)}`,
-      );
+      const { failed } = phaseTotals(phase.outcomes);
+      const failures = failed === 0 ? '' : ` ${failed} denied because the backend failed.`;
+      const verdict = formatCheck(phase.check, config.limit);
+      console.log(`${keys}, combining ${combine ? 'on' : 'off'}: ${verdict}${failures}`);
     }
   }
   console.log(`\n${formatSummary(phases)}`);

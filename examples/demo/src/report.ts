@@ -9,8 +9,6 @@ export interface PhaseResult {
   outcomes: ClientOutcome[];
   elapsedMs: number;
   check: WindowCheck;
-  /** Requests the backend received, when they could be counted. */
-  backendRequests?: number;
 }
 
 /** Sums over a phase's clients. */
@@ -54,12 +52,10 @@ export function formatCheck(check: WindowCheck, limit: number): string {
 
 /** The four phases side by side. */
 export function formatSummary(phases: readonly PhaseResult[]): string {
-  const counted = phases.some((p) => p.backendRequests !== undefined);
   const header = ['keys', 'combine', 'requests', 'req/s', 'admitted', 'denied', 'bound'];
-  if (counted) header.push('backend requests', 'per request', 'per admitted');
   const rows = phases.map((phase) => {
     const t = phaseTotals(phase.outcomes);
-    const row = [
+    return [
       phase.keys,
       phase.combine ? 'on' : 'off',
       String(t.requests),
@@ -68,21 +64,8 @@ export function formatSummary(phases: readonly PhaseResult[]): string {
       String(t.denied),
       phase.check.violations === 0 ? 'held' : 'BROKEN',
     ];
-    if (counted) {
-      const sent = phase.backendRequests;
-      row.push(
-        sent === undefined ? '-' : String(sent),
-        sent === undefined ? '-' : ratio(sent, t.requests),
-        sent === undefined ? '-' : ratio(sent, t.admitted),
-      );
-    }
-    return row;
   });
   return formatTable(header, rows, 2);
-}
-
-function ratio(part: number, whole: number): string {
-  return whole === 0 ? '-' : (part / whole).toFixed(part / whole < 10 ? 2 : 0);
 }
 
 /** Columns before `leftColumns` are left-aligned (names), the rest right-aligned (numbers). */

@@ -101,6 +101,8 @@ async function runBatch(
   const io = { signal: batch.controller.signal };
   try {
     for (;;) {
+      // Every member may have given up (CONFLICT) or left: then nothing is left to read for.
+      if (members.every((member) => member.state === 'done')) return;
       const remembered = state.remembered;
       const current = remembered === undefined ? await kv.get(key, io) : remembered.value;
       const present = members.filter((member) => member.state !== 'done');
@@ -186,8 +188,8 @@ function deliver(members: readonly UpdateMember[]): void {
 
 /**
  * A member's signal or deadline fired: it leaves. Nothing of it was sent unless a commit
- * carrying its step is in flight, which makes it indeterminate. When every member of a batch
- * has left, the batch's request in flight is cancelled.
+ * carrying its step's write is in flight, which makes it indeterminate. When every member of
+ * a batch has left, the batch's request in flight is cancelled.
  */
 function leave(kv: KVBackend, state: KeyState, member: UpdateMember, reason: Interruption): void {
   const { state: where, batch } = member;
@@ -202,7 +204,8 @@ function leave(kv: KVBackend, state: KeyState, member: UpdateMember, reason: Int
       backend: kv.name,
       op: 'update',
       unhealthy: reason === 'TIMEOUT',
-      indeterminate: where === 'committing',
+      // Only a write of its own may still land: a step that read or failed wrote nothing.
+      indeterminate: where === 'committing' && member.outcome?.kind === 'write',
       detail: reason === 'TIMEOUT' ? 'the deadline passed' : 'the caller aborted the call',
     }),
   );

@@ -13,7 +13,7 @@ export interface UpdateOptions extends OperationOptions {
    * safe integer). A commit that failed on a remembered value rather than a fresh read is
    * not counted.
    */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
 }
 
 const DEFAULT_MAX_ATTEMPTS = 64;
@@ -44,8 +44,9 @@ const DEFAULT_MAX_ATTEMPTS = 64;
  *   when its `maxAttempts`-th commit conflicts;
  * - `ABORTED` / `TIMEOUT` (op `update`) when `signal` or `timeout` ends the call. They bound the
  *   whole call, every read and commit included. Such a rejection is `indeterminate` only when
- *   the call leaves while a commit carrying its step is in flight; before that, nothing of it
- *   was sent. A timeout is `unhealthy`, as for every operation.
+ *   the call leaves while a commit carrying its step's write is in flight; before that (and
+ *   for a step that wrote nothing) nothing of it was sent. A timeout is `unhealthy`, as for
+ *   every operation.
  * - the error of the underlying `get` or `checkAndSet`, unchanged.
  *
  * `update` cannot know whether the backend redacts keys, so its own errors never name the key.

@@ -389,6 +389,12 @@ describe('update gives up with CONFLICT', () => {
     expect(kv.store.get('k')).toMatch(/^other-/);
   });
 
+  it('reads no more once every call of the batch gave up', async () => {
+    const kv = contested();
+    await rejection(update(kv, 'k', append('a'), { maxAttempts: 2 }));
+    expect(kv.count('get')).toBe(2);
+  });
+
   it('after 64 commits by default', async () => {
     const kv = contested();
     expect(isKVError(await rejection(update(kv, 'k', append('a'))), 'CONFLICT')).toBe(true);
@@ -536,6 +542,19 @@ describe('update under signals and deadlines', () => {
     expect(await rejection(leaving)).toMatchObject({ code: 'ABORTED', indeterminate: true });
     await kv.release();
     expect(await staying).toBe('ab');
+  });
+
+  it('leaves while a commit is in flight without a write of its own: not indeterminate', async () => {
+    const kv = new RecordingBackend();
+    kv.held = true;
+    const controller = new AbortController();
+    const writer = update(kv, 'k', append('a'));
+    const reader = update(kv, 'k', read, { signal: controller.signal });
+    await kv.release(); // get; the commit of 'a' is now in flight
+    controller.abort();
+    expect(await rejection(reader)).toMatchObject({ code: 'ABORTED', indeterminate: false });
+    await kv.release();
+    expect(await writer).toBe('a');
   });
 
   it('times out the whole call, waiting included: TIMEOUT, not indeterminate before the commit', async () => {

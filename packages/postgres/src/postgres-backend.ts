@@ -8,6 +8,7 @@ import {
   type KVOperation,
   type OperationOptions,
   raceInterruptions,
+  readOptions,
   type ValidationProblem,
 } from '@strongbox/core';
 import { cancelQuery } from './cancel-query.js';
@@ -122,8 +123,9 @@ export class PostgresBackend extends KVBackendBase {
    * `FOR UPDATE SKIP LOCKED`, and a key re-created meanwhile is live again and stays.
    * Expired keys are absent whether purged or not; purging only reclaims space.
    */
-  purgeExpired(batchSize = DEFAULT_PURGE_BATCH_SIZE, options?: OperationOptions): Promise<number> {
-    const rejected = this.#purgeProblem(batchSize, options);
+  purgeExpired(batchSize = DEFAULT_PURGE_BATCH_SIZE, given?: OperationOptions): Promise<number> {
+    const { options, problem: unreadable } = readOptions(given);
+    const rejected = this.#purgeProblem(batchSize, options, unreadable);
     if (rejected !== undefined) return Promise.reject(rejected);
     return this.run('purge', undefined, options, () =>
       this.#execute(this.#statements.purge, [batchSize], countOf),
@@ -260,8 +262,15 @@ export class PostgresBackend extends KVBackendBase {
     if (call.query !== undefined && isRunning(call.query)) cancelQuery(call.query);
   }
 
-  /** The contract's checks for purgeExpired, in its order: CLOSED, invalid arguments, ABORTED. */
-  #purgeProblem(batchSize: number, options: OperationOptions | undefined): KVError | undefined {
+  /**
+   * The contract's checks for purgeExpired, in its order: CLOSED, invalid arguments (options
+   * that could not be read among them), ABORTED.
+   */
+  #purgeProblem(
+    batchSize: number,
+    options: OperationOptions | undefined,
+    unreadable: ValidationProblem | undefined,
+  ): KVError | undefined {
     const invalidBatch =
       !Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_PURGE_BATCH_SIZE;
     const problem: ValidationProblem | undefined = invalidBatch
@@ -269,7 +278,7 @@ export class PostgresBackend extends KVBackendBase {
           code: 'INVALID_CONFIG',
           detail: `batchSize must be an integer from 1 to ${MAX_PURGE_BATCH_SIZE}`,
         }
-      : checkOperationOptions(options);
+      : (unreadable ?? checkOperationOptions(options));
     return this.rejectionBeforeIO('purge', undefined, options, problem);
   }
 

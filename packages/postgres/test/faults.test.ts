@@ -316,13 +316,9 @@ describe('faults on a throwaway server', () => {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     const proxy = await RoundTripProxy.start(server.controls.host, server.controls.port);
-    const sql = postgres({
-      ...postgres(server.url).options,
-      host: ['127.0.0.1'],
-      port: [proxy.port],
-      max: 1,
-      onnotice: () => undefined,
-    } as postgres.Options<Record<string, never>>);
+    const viaProxy = new URL(server.url);
+    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    const sql = postgres(viaProxy.href, { max: 1, onnotice: () => undefined });
     const releaseLock = await holdTableLock(admin, table);
     try {
       await sql`SELECT 1`;

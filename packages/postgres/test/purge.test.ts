@@ -47,6 +47,17 @@ describe('postgres purge', () => {
     expect(await backend.get('forever')).toBe('v');
   });
 
+  it('options that throw when read reject INVALID_CONFIG, never synchronously', async () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    let pending: Promise<unknown> | undefined;
+    expect(() => {
+      pending = backend.purgeExpired(10, proxy);
+    }).not.toThrow();
+    const error = await (pending as Promise<unknown>).catch((e: unknown) => e);
+    expect(isKVError(error) && (error as KVError).code).toBe('INVALID_CONFIG');
+  });
+
   it('never removes a key that a concurrent checkAndSet re-created (purge racing CAS)', async () => {
     const keys = Array.from({ length: 40 }, (_, i) => `race${i}`);
     let purging = true;

@@ -192,6 +192,7 @@ describe('postgres increment', () => {
     ['leading space', ' 1'],
     ['trailing space', '1 '],
     ['trailing newline', '1\n'],
+    ['leading newline', '\n1'],
     ['exponent', '1e3'],
     ['decimal point', '1.0'],
     ['hex', '0x1'],

@@ -13,6 +13,7 @@ import type { BrokenFixture } from './fixture.js';
 import { getAfterClose } from './get-after-close.js';
 import { inFlightAbortIgnored } from './in-flight-abort-ignored.js';
 import { incrementAcceptsLooseNumbers } from './increment-accepts-loose-numbers.js';
+import { incrementLineAnchored } from './increment-line-anchored.js';
 import { incrementRestartsTtl } from './increment-restarts-ttl.js';
 import { keepTtlAbsentExpires } from './keep-ttl-absent-expires.js';
 import { keepTtlIgnored } from './keep-ttl-ignored.js';
@@ -64,5 +65,6 @@ export const FIXTURES: readonly BrokenFixture[] = [
   faultHookCutsNothing,
   incrementRestartsTtl,
   incrementAcceptsLooseNumbers,
+  incrementLineAnchored,
   nonAtomicIncrement,
 ];

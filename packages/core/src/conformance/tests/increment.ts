@@ -34,6 +34,9 @@ const NOT_COUNTERS = [
   'abc',
   '1 ',
   ' 1',
+  // Line breaks: a `$` that also matches before one (Java, Python, PCRE) passes "1\n".
+  '1\n',
+  '\n1',
   '+1',
   '01',
   '00',

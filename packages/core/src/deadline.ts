@@ -1,5 +1,3 @@
-import { unrefTimer } from './timers.js';
-
 /** Why a call stopped waiting for its driver before the driver answered. */
 export type Interruption = 'ABORTED' | 'TIMEOUT';
 
@@ -37,10 +35,9 @@ export function raceInterruptions<T>(
       if (finish()) reject(onInterrupt(reason));
     };
     const onAbort = () => interrupt('ABORTED');
-    if (timeoutMs !== undefined) {
-      timer = setTimeout(interrupt, timeoutMs, 'TIMEOUT');
-      unrefTimer(timer);
-    }
+    // Not unref'd: while a call is pending its deadline keeps the process alive, so the call
+    // settles even when the driver holds nothing that would (the timer goes when it settles).
+    if (timeoutMs !== undefined) timer = setTimeout(interrupt, timeoutMs, 'TIMEOUT');
     signal?.addEventListener('abort', onAbort, { once: true });
     work.then(
       (value) => {

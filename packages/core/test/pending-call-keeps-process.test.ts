@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const distEntry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+/** Far above a healthy run (well under a second) yet below the test timeout. */
+const KILL_AFTER_MS = 20_000;
+
+/** Run `script` as an ES module in a child Node process; resolve its exit code and output. */
+function runChild(script: string): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: stdout.trim() });
+    });
+  });
+}
+
+describe('a pending call', () => {
+  it('settles with TIMEOUT at its deadline even when its driver holds nothing that keeps the process alive', async () => {
+    // The driver's promise never settles and owns no socket or timer: only the call's own
+    // deadline is left to keep the process running until the call has an outcome.
+    const script = `
+      const { KVBackendBase } = await import(${JSON.stringify(distEntry)});
+      class SilentDriver extends KVBackendBase {
+        constructor() { super({ name: 'silent', operationTimeout: 200 }); }
+        doGet() { return new Promise(() => {}); }
+        doPing() { return new Promise(() => {}); }
+        async doClose() {}
+      }
+      const kv = new SilentDriver();
+      const outcomes = await Promise.all([
+        kv.get('k').catch((error) => error.code),
+        kv.ping({ timeout: 300 }).catch((error) => error.code),
+      ]);
+      console.log(outcomes.join(' '));
+    `;
+    expect(await runChild(script)).toEqual({ code: 0, stdout: 'TIMEOUT TIMEOUT' });
+  });
+});

@@ -165,6 +165,53 @@ describe('postgres increment', () => {
     expect(await backend.get('locked')).toBe('1');
   });
 
+  it('a combined statement keeps running while one member leaves and is cancelled once the last one has', async () => {
+    await backend.set('batch', '10');
+    /** The increments of `backend` waiting for a row lock, as "pid@query_start". */
+    const lockWaiters = async (): Promise<string[]> => {
+      const rows = await admin`SELECT pid || '@' || query_start AS id FROM pg_stat_activity
+        WHERE application_name = ${applicationName} AND wait_event_type = 'Lock'`;
+      return rows.map((row) => String(row.id));
+    };
+    const release = await holdRowLock(admin, backend.table, 'batch');
+    const callers = [new AbortController(), new AbortController(), new AbortController()];
+    let members: Array<Promise<KVError>> = [];
+    try {
+      const lone = rejection(backend.increment('batch', 1, { signal: callers[0]?.signal }));
+      await waitUntil('the lone increment to wait for the lock', async () => {
+        return (await lockWaiters()).length === 1;
+      });
+      const [loneStatement] = await lockWaiters();
+      members = [2, 4].map((delta, i) =>
+        rejection(backend.increment('batch', delta, { signal: callers[i + 1]?.signal })),
+      );
+      callers[0]?.abort();
+      expect((await lone).code).toBe('ABORTED');
+      // The lone statement is cancelled and the two waiting calls go out as one statement.
+      let batchStatement: string | undefined;
+      await waitUntil('the combined increment to wait for the lock', async () => {
+        const waiters = await lockWaiters();
+        batchStatement = waiters[0];
+        return waiters.length === 1 && batchStatement !== loneStatement;
+      });
+      callers[1]?.abort();
+      const first = await (members[0] as Promise<KVError>);
+      expect(first).toMatchObject({ code: 'ABORTED', indeterminate: true });
+      // Its partner still waits for the answer: the statement is not cancelled.
+      for (let i = 0; i < 10; i++) expect(await lockWaiters()).toEqual([batchStatement]);
+      callers[2]?.abort();
+      const second = await (members[1] as Promise<KVError>);
+      expect(second).toMatchObject({ code: 'ABORTED', indeterminate: true });
+      await waitUntil('the combined statement to be cancelled', async () => {
+        return (await lockWaiters()).length === 0;
+      });
+    } finally {
+      await release();
+    }
+    // Nothing of the three calls was applied: every statement was cancelled while it waited.
+    expect(await backend.get('batch')).toBe('10');
+  });
+
   it('takes zero and negative deltas; a counter at zero reads "0"', async () => {
     expect((await backend.increment('signs', 0)).value).toBe(0);
     expect((await backend.increment('signs', -5)).value).toBe(-5);

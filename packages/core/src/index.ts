@@ -21,6 +21,7 @@ export { isHealthError, isIndeterminate, isKVError, KVError, type KVErrorInit } 
 export { type OptionsRead, readOptions } from './read-options.js';
 export { redactText, SanitizedError, sanitizeError } from './sanitize.js';
 export { type UpdateOptions, type UpdateStep, update } from './update.js';
+export { unrefTimer } from './timers.js';
 export {
   checkDelta,
   checkExpected,
@@ -35,3 +36,4 @@ export {
   MAX_TIMEOUT_MS,
   type ValidationProblem,
 } from './validation.js';
+export { emitWarning } from './warnings.js';

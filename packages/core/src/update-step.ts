@@ -13,7 +13,7 @@ import {
  */
 export type UpdateStep<R> =
   | { result: R }
-  | { result: R; next: string; ttl?: number; keepTtl?: boolean };
+  | { result: R; next: string; ttl?: number | undefined; keepTtl?: boolean | undefined };
 
 /** What running one step on a value gave: a read, a write, or the error its call rejects with. */
 export type StepOutcome =
@@ -35,27 +35,30 @@ export function runStep(
   current: string | null,
   backend: string,
 ): StepOutcome {
-  let returned: unknown;
   try {
-    returned = step(current);
+    const returned = step(current);
+    const shapeProblem = shapeProblemOf(returned);
+    if (shapeProblem !== undefined) return invalid(shapeProblem, backend);
+    // Each field is read once (inside the try: a getter may throw), then checked.
+    const { result, next, ttl, keepTtl } = returned as Record<string, unknown>;
+    const problem =
+      (next === undefined ? undefined : checkValue(next, 'next')) ??
+      checkWriteOptions({ ttl, keepTtl });
+    if (problem !== undefined) return invalid(problem, backend);
+    if (next === undefined) return { kind: 'read', result };
+    const expiry = keepTtl === true ? 'keep' : ((ttl as number | undefined) ?? 0);
+    return { kind: 'write', result, next: next as string, expiry };
   } catch (error) {
     return { kind: 'error', error };
   }
-  const problem = stepProblem(returned);
-  if (problem !== undefined) {
-    return { kind: 'error', error: new KVError({ ...problem, backend, op: 'update' }) };
-  }
-  const { result, next, ttl, keepTtl } = returned as {
-    result: unknown;
-    next?: string;
-    ttl?: number;
-    keepTtl?: boolean;
-  };
-  if (next === undefined) return { kind: 'read', result };
-  return { kind: 'write', result, next, expiry: keepTtl === true ? 'keep' : (ttl ?? 0) };
 }
 
-function stepProblem(returned: unknown): ValidationProblem | undefined {
+function invalid(problem: ValidationProblem, backend: string): StepOutcome {
+  return { kind: 'error', error: new KVError({ ...problem, backend, op: 'update' }) };
+}
+
+/** What is wrong with the shape of what a step returned: not an object, or a thenable. */
+function shapeProblemOf(returned: unknown): ValidationProblem | undefined {
   if (typeof returned !== 'object' || returned === null) {
     return { code: 'INVALID_VALUE', detail: 'a step must return { result } or { result, next }' };
   }
@@ -64,11 +67,5 @@ function stepProblem(returned: unknown): ValidationProblem | undefined {
     if (returned instanceof Promise) returned.catch(() => undefined);
     return { code: 'INVALID_VALUE', detail: 'a step must be synchronous, not return a promise' };
   }
-  const { next } = returned as { next?: unknown };
-  if (next !== undefined) {
-    const problem = checkValue(next, 'next');
-    if (problem !== undefined) return problem;
-  }
-  const { ttl, keepTtl } = returned as { ttl?: unknown; keepTtl?: unknown };
-  return checkWriteOptions({ ttl, keepTtl });
+  return undefined;
 }

@@ -326,6 +326,22 @@ describe('update delivers results and errors only after the commit', () => {
     expect(kv.store.get('k')).toBe('ab');
   });
 
+  it('rejects a step whose returned object throws from a getter with that error, alone', async () => {
+    const kv = new RecordingBackend();
+    const thrown = new Error('getter');
+    const [a, bad] = await Promise.allSettled([
+      update(kv, 'k', append('a')),
+      update(kv, 'k', () => ({
+        result: 1,
+        get next(): string {
+          throw thrown;
+        },
+      })),
+    ]);
+    expect(a).toEqual({ status: 'fulfilled', value: 'a' });
+    expect(bad).toEqual({ status: 'rejected', reason: thrown });
+  });
+
   const invalid: [string, () => unknown, string][] = [
     ['a next that is not a string', () => ({ result: 1, next: 42 }), 'INVALID_VALUE'],
     ['a next with a lone surrogate', () => ({ result: 1, next: '\ud800' }), 'INVALID_VALUE'],

@@ -1,4 +1,4 @@
-import { KVError } from '@strongbox/core';
+import { emitWarning, KVError } from '@strongbox/core';
 
 /** Options of {@link createMemoryBackend}. */
 export interface MemoryBackendOptions {
@@ -16,7 +16,8 @@ export interface MemoryBackendOptions {
   clock?: () => number;
   /**
    * Receives background sweep failures as `PURGE_FAILED` KVErrors. Only a throwing or
-   * non-finite `clock` can make a sweep fail. Default: `process.emitWarning`.
+   * non-finite `clock` can make a sweep fail. Default: core's `emitWarning`
+   * (`process.emitWarning`, or `console.warn` on runtimes without `process`).
    */
   onError?: (error: KVError) => void;
   /**
@@ -69,9 +70,7 @@ export function resolveMemoryOptions(options: unknown): MemorySettings {
   return {
     sweepInterval: (sweepInterval as number | undefined) ?? DEFAULT_SWEEP_INTERVAL,
     clock: (clock as (() => number) | undefined) ?? (() => performance.now()),
-    onError:
-      (onError as ((error: KVError) => void) | undefined) ??
-      ((error) => process.emitWarning(error)),
+    onError: (onError as ((error: KVError) => void) | undefined) ?? emitWarning,
     combine: (combine as boolean | undefined) ?? true,
   };
 }

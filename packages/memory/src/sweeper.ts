@@ -1,3 +1,5 @@
+import { unrefTimer } from '@strongbox/core';
+
 /** A running background sweep. */
 export interface Sweeper {
   /** Cancel the timer and any pending continuation. */
@@ -11,14 +13,17 @@ export interface Sweeper {
  * wake an idle event loop: a backlog would then drain one step per unrelated wake-up.)
  */
 export function startSweeper(intervalMs: number, sweepOnce: () => boolean): Sweeper {
-  let continuation: NodeJS.Timeout | undefined;
+  let continuation: ReturnType<typeof setTimeout> | undefined;
   const tick = () => {
     continuation = undefined;
-    if (sweepOnce()) continuation = setTimeout(tick, 0).unref();
+    if (!sweepOnce()) return;
+    continuation = setTimeout(tick, 0);
+    unrefTimer(continuation);
   };
   const interval = setInterval(() => {
     if (continuation === undefined) tick();
-  }, intervalMs).unref();
+  }, intervalMs);
+  unrefTimer(interval);
   return {
     stop() {
       clearInterval(interval);

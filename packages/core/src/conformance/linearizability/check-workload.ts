@@ -98,7 +98,7 @@ export function stressShortfalls(
 
 /** The seed from {@link SEED_VARIABLE}, else a fresh one so each run explores new choices. */
 function workloadSeed(): number {
-  const fixed = process.env[SEED_VARIABLE];
+  const fixed = globalThis.process?.env?.[SEED_VARIABLE];
   if (fixed === undefined || fixed === '') return Math.floor(Math.random() * 0x1_0000_0000);
   const seed = Number(fixed);
   assert.ok(Number.isSafeInteger(seed), `${SEED_VARIABLE} must be an integer, got ${fixed}`);

@@ -3,6 +3,8 @@ import { describeValue } from '../describe-value.js';
 import { expectStored } from '../expect-stored.js';
 import type { ConformanceHarness } from '../harness.js';
 
+/** Measures UTF-8 bytes without `Buffer`, which Web runtimes lack. */
+const utf8 = new TextEncoder();
 /** Keys of exactly 1024 UTF-8 bytes: ASCII, 3-byte and 4-byte characters. */
 const LONGEST_KEYS = ['k'.repeat(1024), `${'€'.repeat(341)}k`, '😀'.repeat(256)];
 
@@ -35,7 +37,7 @@ export function registerKeyTests(suite: ConformanceHarness): void {
     'keys of exactly 1024 UTF-8 bytes (ASCII and multibyte) work with every operation',
     async ({ backend }) => {
       for (const key of LONGEST_KEYS) {
-        assert.equal(Buffer.byteLength(key), 1024);
+        assert.equal(utf8.encode(key).length, 1024);
         const shown = describeValue(key);
         await backend.set(key, 'a');
         assert.equal(await backend.checkAndSet(key, 'a', 'b'), true, `checkAndSet on ${shown}`);

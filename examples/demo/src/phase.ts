@@ -2,6 +2,7 @@ import { createRateLimiter, fixedWindow } from '@strongbox/ratelimit';
 import type { DemoConfig } from './cli-options.js';
 import { openBackend } from './open-backend.js';
 import type { PhaseResult } from './report.js';
+import { countIncrementRequests } from './request-counter.js';
 import { type ClientProfile, simulate } from './simulation.js';
 import { checkWindows, mergeChecks } from './window-check.js';
 
@@ -34,15 +35,26 @@ export async function runPhase(
       onBackendFailure: 'closed',
     });
     const keyOf = setup.keys === 'hot key' ? () => 'hot' : (p: ClientProfile) => p.name;
+    const counting = countIncrementRequests();
     const started = performance.now();
     const outcomes = await simulate(limiter, profiles, keyOf, setup.durationMs);
     const elapsedMs = performance.now() - started;
+    const sent = counting.stop();
     const perKey =
       setup.keys === 'hot key'
         ? [outcomes.flatMap((o) => o.admitted)]
         : outcomes.map((o) => o.admitted);
     const check = mergeChecks(perKey.map((a) => checkWindows(a, config.limit, config.windowMs)));
-    return { keys: setup.keys, combine: setup.combine, outcomes, elapsedMs, check };
+    const result: PhaseResult = {
+      keys: setup.keys,
+      combine: setup.combine,
+      outcomes,
+      elapsedMs,
+      check,
+    };
+    // A core that publishes no traces counts nothing; then the demo shows no round trips.
+    if (sent.calls > 0) result.backendRequests = sent.requests;
+    return result;
   } finally {
     await backend.close();
   }

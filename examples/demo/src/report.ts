@@ -9,6 +9,8 @@ export interface PhaseResult {
   outcomes: ClientOutcome[];
   elapsedMs: number;
   check: WindowCheck;
+  /** Increment requests the backend was sent (a combined batch is one), when core traced them. */
+  backendRequests?: number;
 }
 
 /** Sums over a phase's clients. */
@@ -50,12 +52,14 @@ export function formatCheck(check: WindowCheck, limit: number): string {
   return `${verdict}; ${check.groups} windows, busiest ${check.busiestWindow}/${limit}${blurred}.`;
 }
 
-/** The four phases side by side. */
+/** The four phases side by side, with backend requests per request and per admission when counted. */
 export function formatSummary(phases: readonly PhaseResult[]): string {
+  const counted = phases.every((p) => p.backendRequests !== undefined);
   const header = ['keys', 'combine', 'requests', 'req/s', 'admitted', 'denied', 'bound'];
+  if (counted) header.push('backend requests', 'per request', 'per admitted');
   const rows = phases.map((phase) => {
     const t = phaseTotals(phase.outcomes);
-    return [
+    const row = [
       phase.keys,
       phase.combine ? 'on' : 'off',
       String(t.requests),
@@ -64,8 +68,18 @@ export function formatSummary(phases: readonly PhaseResult[]): string {
       String(t.denied),
       phase.check.violations === 0 ? 'held' : 'BROKEN',
     ];
+    const sent = phase.backendRequests;
+    if (counted && sent !== undefined) {
+      row.push(String(sent), ratio(sent, t.requests), ratio(sent, t.admitted));
+    }
+    return row;
   });
   return formatTable(header, rows, 2);
+}
+
+/** `part / whole` with 2 decimals, or `-` when nothing was admitted. */
+function ratio(part: number, whole: number): string {
+  return whole === 0 ? '-' : (part / whole).toFixed(2);
 }
 
 /** Columns before `leftColumns` are left-aligned (names), the rest right-aligned (numbers). */

@@ -23,11 +23,17 @@ export interface UpdateMember {
   outcome: StepOutcome | undefined;
   /** Drops its timer and abort listener. */
   release: () => void;
+  /** It has a signal or a deadline, so it may leave before its batch is done. */
+  canLeave: boolean;
 }
 
 interface Batch {
   readonly members: readonly UpdateMember[];
-  readonly controller: AbortController;
+  /**
+   * Cancels the batch's requests once every member has left; only made when a member can
+   * leave (an AbortController is costly enough to show on the path every call takes).
+   */
+  readonly controller: AbortController | undefined;
 }
 
 /** The calls of one key: those waiting for the next batch, and what the last batch left. */
@@ -47,7 +53,7 @@ const pending = new WeakMap<KVBackend, Map<string, KeyState>>();
 export function enqueue(
   kv: KVBackend,
   key: string,
-  member: Omit<UpdateMember, 'release'>,
+  member: Omit<UpdateMember, 'release' | 'canLeave'>,
   options: { signal?: AbortSignal; timeout?: number } | undefined,
 ): void {
   let keys = pending.get(kv);
@@ -65,6 +71,7 @@ export function enqueue(
   }
   const full = member as UpdateMember;
   full.release = timersAndListeners(options, (reason) => leave(kv, state, full, reason));
+  full.canLeave = options?.signal !== undefined || options?.timeout !== undefined;
   state.waiting.push(full);
 }
 
@@ -93,12 +100,13 @@ async function runBatch(
   state: KeyState,
   members: UpdateMember[],
 ): Promise<void> {
-  const batch: Batch = { members, controller: new AbortController() };
+  const controller = members.some((member) => member.canLeave) ? new AbortController() : undefined;
+  const batch: Batch = { members, controller };
   for (const member of members) {
     member.state = 'batched';
     member.batch = batch;
   }
-  const io = { signal: batch.controller.signal };
+  const io = controller === undefined ? undefined : { signal: controller.signal };
   try {
     for (;;) {
       // Every member may have given up (CONFLICT) or left: then nothing is left to read for.
@@ -170,7 +178,10 @@ function runSteps(
   return commit;
 }
 
-function writeOptions(commit: Commit, io: { signal: AbortSignal }): WriteOptions {
+function writeOptions(
+  commit: Commit,
+  io: { signal: AbortSignal } | undefined,
+): WriteOptions | undefined {
   if (commit.expiry === 'keep') return { ...io, keepTtl: true };
   return commit.expiry === 0 ? io : { ...io, ttl: commit.expiry };
 }
@@ -210,7 +221,7 @@ function leave(kv: KVBackend, state: KeyState, member: UpdateMember, reason: Int
     }),
   );
   if (batch?.members.every((other) => other.state === 'done')) {
-    batch.controller.abort();
+    batch.controller?.abort();
   }
 }
 

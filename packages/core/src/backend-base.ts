@@ -9,6 +9,7 @@ import type {
 import { type ConnectionErrorClassifier, createConnectionErrorClassifier } from './classify.js';
 import { parseCounter } from './counter.js';
 import { type Interruption, raceInterruptions } from './deadline.js';
+import { type OperationTraceContext, operationChannel, traceOperation } from './diagnostics.js';
 import { FAILURE_CODE_BY_OP, WRITE_OPS } from './error-codes.js';
 import { isKVError, KVError } from './errors.js';
 import { IncrementCombiner } from './increment-combiner.js';
@@ -71,7 +72,8 @@ export abstract class KVBackendBase implements KVBackend {
       options.combine === false
         ? undefined
         : new IncrementCombiner(
-            (key, delta, ttl, callOptions) => this.#sendIncrement(key, delta, ttl, callOptions),
+            (key, delta, ttl, callOptions, batchSize) =>
+              this.#sendIncrement(key, delta, ttl, callOptions, batchSize),
             {
               interrupted: (key, reason, sent) =>
                 this.#interruption('increment', key, reason, sent),
@@ -289,7 +291,29 @@ export abstract class KVBackendBase implements KVBackend {
     work: () => Promise<T>,
   ): Promise<T> {
     const { options, problem } = readOptions(given);
-    return this.#precheck(op, key, options, problem) ?? this.#execute(op, key, options, work);
+    const rejected = this.#precheck(op, key, options, problem);
+    if (rejected !== undefined) return rejected;
+    // Increments are traced by #sendIncrement, which knows the batch size.
+    const channel = op === 'increment' ? undefined : operationChannel(op);
+    if (channel?.hasSubscribers) {
+      const context = this.#traceContext(op, key, undefined);
+      return traceOperation(channel, context, () => this.#execute(op, key, options, work));
+    }
+    return this.#execute(op, key, options, work);
+  }
+
+  /** What the diagnostics channels publish about one call (built only for a subscriber). */
+  #traceContext(
+    op: KVOperation,
+    key: string | undefined,
+    batchSize: number | undefined,
+  ): OperationTraceContext {
+    return {
+      backend: this.name,
+      op,
+      ...(key === undefined || this.#redactKeys ? {} : { key }),
+      ...(batchSize === undefined ? {} : { batchSize }),
+    };
   }
 
   #execute<T>(
@@ -343,7 +367,15 @@ export abstract class KVBackendBase implements KVBackend {
     delta: number,
     ttl: number,
     options: OperationOptions | undefined,
+    batchSize = 1,
   ): Promise<Counter> {
+    const channel = operationChannel('increment');
+    if (channel?.hasSubscribers) {
+      const context = this.#traceContext('increment', key, batchSize);
+      return traceOperation(channel, context, () =>
+        this.run('increment', key, options, () => this.doIncrement(key, delta, ttl, options)),
+      );
+    }
     return this.run('increment', key, options, () => this.doIncrement(key, delta, ttl, options));
   }
 

@@ -2,9 +2,12 @@ import { CONFORMANCE_TEST_TIMEOUT_MS, describeConformance } from '@strongbox/cor
 import { describe, it } from 'vitest';
 import { createMemoryBackend } from '../src/index.js';
 
-describeConformance({
-  name: '@strongbox/memory',
-  create: () => createMemoryBackend(),
-  requireCounterTtl: true,
-  runner: { describe, it: (name, fn) => it(name, fn, CONFORMANCE_TEST_TIMEOUT_MS) },
-});
+// Both increment paths: combined batches (the default) and one doIncrement per call.
+for (const combine of [true, false]) {
+  describeConformance({
+    name: `@strongbox/memory (combine: ${combine})`,
+    create: () => createMemoryBackend({ combine }),
+    requireCounterTtl: true,
+    runner: { describe, it: (name, fn) => it(name, fn, CONFORMANCE_TEST_TIMEOUT_MS) },
+  });
+}

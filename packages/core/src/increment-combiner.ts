@@ -1,5 +1,6 @@
 import type { Counter, OperationOptions } from './backend.js';
 import type { Interruption } from './deadline.js';
+import { captureAsyncContext, type RunInContext } from './diagnostics.js';
 import { isKVError, type KVError } from './errors.js';
 import { unrefTimer } from './timers.js';
 
@@ -9,6 +10,8 @@ export type SendIncrement = (
   delta: number,
   ttl: number,
   options: OperationOptions | undefined,
+  /** How many calls the request carries (for diagnostics). */
+  batchSize: number,
 ) => Promise<Counter>;
 
 /** How the combiner builds the errors of calls that leave or are closed while they wait. */
@@ -36,13 +39,19 @@ interface Member {
   batch: Batch | undefined;
   /** Re-queued after its combined request overflowed: it goes out alone. */
   alone: boolean;
+  /** Its caller's async context, kept only for a diagnostics subscriber (its batch's span parent). */
+  readonly context: RunInContext | undefined;
 }
 
 interface Batch {
   readonly members: Member[];
   /** Members still waiting for the answer; at 0 the request is cancelled. */
   present: number;
-  readonly controller: AbortController;
+  /**
+   * Cancels the request once every member has left; made only when a member can leave (has a
+   * signal or a deadline): an AbortController per request shows on the path every call takes.
+   */
+  readonly controller: AbortController | undefined;
 }
 
 /** The calls of one key waiting behind the request in flight. */
@@ -84,7 +93,7 @@ export class IncrementCombiner {
       this.#keys.set(key, queue);
       let sent: Promise<Counter>;
       try {
-        sent = this.#send(key, delta, ttl, options);
+        sent = this.#send(key, delta, ttl, options, 1);
       } catch (error) {
         // A subclass's run() that throws must not leave the key's queue without a request.
         sent = Promise.reject(error);
@@ -107,6 +116,7 @@ export class IncrementCombiner {
         state: 'waiting',
         batch: undefined,
         alone: false,
+        context: captureAsyncContext('increment'),
       };
       if (timeout !== undefined) {
         member.timer = setTimeout(() => this.#leave(key, member, 'TIMEOUT'), timeout);
@@ -143,21 +153,32 @@ export class IncrementCombiner {
 
   /** Send `members` as one request and deliver each its share; resolves once it is answered. */
   async #sendBatch(key: string, queue: KeyQueue, members: Member[]): Promise<void> {
-    const batch: Batch = { members, present: members.length, controller: new AbortController() };
     let delta = 0;
     let deadline = 0;
+    let canLeave = false;
+    for (const member of members) {
+      delta += member.delta;
+      deadline = Math.max(deadline, member.deadline);
+      canLeave ||= member.signal !== undefined || member.deadline !== Infinity;
+    }
+    const controller = canLeave ? new AbortController() : undefined;
+    const batch: Batch = { members, present: members.length, controller };
     for (const member of members) {
       member.state = 'sent';
       member.batch = batch;
-      delta += member.delta;
-      deadline = Math.max(deadline, member.deadline);
     }
     const ttl = (members[0] as Member).ttl;
-    const options: OperationOptions = { signal: batch.controller.signal };
-    if (deadline !== Infinity) options.timeout = Math.max(1, deadline - performance.now());
+    let options: OperationOptions | undefined;
+    if (controller !== undefined) {
+      options = { signal: controller.signal };
+      if (deadline !== Infinity) options.timeout = Math.max(1, deadline - performance.now());
+    }
     let counter: Counter;
     try {
-      counter = await this.#send(key, delta, ttl, options);
+      const send = () => this.#send(key, delta, ttl, options, members.length);
+      // A batch's request runs in its first member's async context (its trace parent).
+      const first = (members[0] as Member).context;
+      counter = await (first === undefined ? send() : first(send));
     } catch (error) {
       if (members.length > 1 && isKVError(error, 'COUNTER_OVERFLOW')) {
         // Nothing was written and some prefix may still fit: the members still present go
@@ -200,7 +221,7 @@ export class IncrementCombiner {
     }
     this.#settle(member)?.reject(this.#errors.interrupted(key, reason, state === 'sent'));
     // The request stops only when nobody waits for it any more; its deltas count either way.
-    if (batch !== undefined && --batch.present === 0) batch.controller.abort();
+    if (batch !== undefined && --batch.present === 0) batch.controller?.abort();
   }
 
   /** Mark `member` settled and drop its timer and listener; undefined if it already was. */

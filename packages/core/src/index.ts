@@ -16,12 +16,13 @@ export {
 } from './classify.js';
 export { parseCounter } from './counter.js';
 export { type Interruption, raceInterruptions } from './deadline.js';
+export { type OperationTraceContext, TRACING_CHANNEL_PREFIX } from './diagnostics.js';
 export { FAILURE_CODE_BY_OP, KV_ERROR_CODES, type KVErrorCode, WRITE_OPS } from './error-codes.js';
 export { isHealthError, isIndeterminate, isKVError, KVError, type KVErrorInit } from './errors.js';
 export { type OptionsRead, readOptions } from './read-options.js';
 export { redactText, SanitizedError, sanitizeError } from './sanitize.js';
-export { type UpdateOptions, type UpdateStep, update } from './update.js';
 export { unrefTimer } from './timers.js';
+export { type UpdateOptions, type UpdateStep, update } from './update.js';
 export {
   checkDelta,
   checkExpected,

@@ -1,0 +1,123 @@
+import type { KVOperation } from './backend.js';
+import type { KVErrorCode } from './error-codes.js';
+import { isKVError } from './errors.js';
+
+/**
+ * What each operation publishes on its tracing channel `strongbox:<op>` (Node's
+ * `diagnostics_channel.tracingChannel`, `tracePromise` semantics: `start`, `end` when the call
+ * returned its promise, then `asyncStart`/`asyncEnd` when it settled, with `error` before them
+ * when it rejected). The same object is passed to every event of one call.
+ */
+export interface OperationTraceContext {
+  /** The adapter's name (`KVError.backend`). */
+  readonly backend: string;
+  /** The operation. */
+  readonly op: KVOperation;
+  /** The key; absent for `ping` and when the backend redacts keys. */
+  readonly key?: string;
+  /**
+   * For `increment`: how many calls this one request carries (1 for a call sent alone, more
+   * for a combined batch).
+   */
+  readonly batchSize?: number;
+  /** The resolved value, set before `asyncStart` (the channel's own field). */
+  result?: unknown;
+  /** The rejection, set before `error` (the channel's own field). */
+  error?: unknown;
+  /** The `KVError` code of the rejection, set before `error`. */
+  errorCode?: KVErrorCode;
+}
+
+/** The part of Node's `TracingChannel` core uses. */
+interface TracingChannel {
+  readonly hasSubscribers: boolean;
+  tracePromise<T>(fn: () => Promise<T>, context: object): Promise<T>;
+}
+
+interface DiagnosticsChannelModule {
+  tracingChannel(name: string): TracingChannel;
+}
+
+/** The name prefix of every channel: `tracingChannel('strongbox:get')` and so on. */
+export const TRACING_CHANNEL_PREFIX = 'strongbox:';
+
+let diagnostics: DiagnosticsChannelModule | null | undefined;
+const channels = new Map<KVOperation, TracingChannel | null>();
+
+/**
+ * The tracing channel of `op`, or undefined where `node:diagnostics_channel` is missing. Loaded
+ * on first use with `process.getBuiltinModule`: a static import or top-level await would break
+ * `require()` of core and runtimes without the module.
+ */
+export function operationChannel(op: KVOperation): TracingChannel | undefined {
+  let channel = channels.get(op);
+  if (channel === undefined) {
+    channel = loadDiagnostics()?.tracingChannel(`${TRACING_CHANNEL_PREFIX}${op}`) ?? null;
+    channels.set(op, channel);
+  }
+  return channel ?? undefined;
+}
+
+/** Run `work` as one traced operation on `channel`, adding the error code on a rejection. */
+export function traceOperation<T>(
+  channel: TracingChannel,
+  context: OperationTraceContext,
+  work: () => Promise<T>,
+): Promise<T> {
+  return channel.tracePromise(
+    () =>
+      work().catch((error: unknown) => {
+        if (isKVError(error)) context.errorCode = error.code;
+        throw error;
+      }),
+    context,
+  );
+}
+
+/** Runs a function in an async context captured earlier. */
+export type RunInContext = <R>(fn: () => R) => R;
+
+interface AsyncHooksModule {
+  AsyncLocalStorage: { snapshot(): RunInContext };
+}
+
+let asyncHooks: AsyncHooksModule | null | undefined;
+
+/**
+ * The caller's async context, so that work started later on its behalf (a combined batch's
+ * request) is traced under the caller's span; undefined without a subscriber to `op`'s channel
+ * or without `node:async_hooks`, so it costs nothing then.
+ */
+export function captureAsyncContext(op: KVOperation): RunInContext | undefined {
+  if (operationChannel(op)?.hasSubscribers !== true) return undefined;
+  if (asyncHooks === undefined) {
+    const module = builtinModule('node:async_hooks') as Partial<AsyncHooksModule> | undefined;
+    asyncHooks =
+      typeof module?.AsyncLocalStorage?.snapshot === 'function'
+        ? (module as AsyncHooksModule)
+        : null;
+  }
+  return asyncHooks?.AsyncLocalStorage.snapshot();
+}
+
+function loadDiagnostics(): DiagnosticsChannelModule | null {
+  if (diagnostics === undefined) {
+    const module = builtinModule('node:diagnostics_channel') as
+      | Partial<DiagnosticsChannelModule>
+      | undefined;
+    diagnostics =
+      typeof module?.tracingChannel === 'function' ? (module as DiagnosticsChannelModule) : null;
+  }
+  return diagnostics;
+}
+
+/** A Node built-in module where the runtime offers `process.getBuiltinModule`, else undefined. */
+function builtinModule(id: string): unknown {
+  try {
+    const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
+      .process;
+    return process?.getBuiltinModule?.(id);
+  } catch {
+    return undefined;
+  }
+}

@@ -9,8 +9,11 @@ import {
   combineDecisions,
   failureDecision,
   type NamedDecision,
+  type NamedLimit,
+  notConsulted,
   type QuotaDecision,
   type RateLimitDecision,
+  tooCostly,
 } from './decision.js';
 import { type RateLimiterOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import type { Quota, QuotaCall, Strategy } from './quota.js';
@@ -61,12 +64,21 @@ class StrongboxRateLimiter implements RateLimiter {
   readonly #config: ResolvedOptions;
   /** Whether any quota reads the app clock (fixed windows run on the backend's). */
   readonly #needsClock: boolean;
+  /** The secondary strategy's quotas by decision name; empty without one. */
+  readonly #secondaryQuotas: readonly NamedLimit[];
+  /** Every quota by decision name, the primary's first: every decision lists them all. */
+  readonly #allQuotas: readonly NamedLimit[];
+  /** The smallest limit: a cost above it is denied without I/O. */
+  readonly #smallestLimit: number;
 
   constructor(config: ResolvedOptions) {
     this.#config = config;
     this.#needsClock = [config.primary, config.secondary].some(
       (strategy) => strategy !== undefined && strategy.kind !== 'fixedWindow',
     );
+    this.#secondaryQuotas = config.secondary ? namedLimits(config.secondary, 'secondary:') : [];
+    this.#allQuotas = [...namedLimits(config.primary, ''), ...this.#secondaryQuotas];
+    this.#smallestLimit = Math.min(...this.#allQuotas.map(({ limit }) => limit));
   }
 
   async allow(key: string, options?: AllowOptions): Promise<RateLimitDecision> {
@@ -76,8 +88,14 @@ class StrongboxRateLimiter implements RateLimiter {
     const { primary, secondary } = this.#config;
     try {
       const first = await this.#evaluate(primary, 'p', key, (q, k) => q.allow(k, cost, call));
-      if (secondary === undefined || !first.every(({ decision }) => decision.allowed)) {
-        return combineDecisions(first);
+      if (secondary === undefined) return combineDecisions(first);
+      if (!first.every(({ decision }) => decision.allowed)) {
+        // Behind a denial the secondary is neither consulted nor charged, but still listed.
+        const unasked = this.#secondaryQuotas.map(({ name, limit }) => ({
+          name,
+          decision: notConsulted(limit),
+        }));
+        return combineDecisions([...first, ...unasked]);
       }
       const second = await this.#evaluate(secondary, 's', key, (q, k) => q.allow(k, cost, call));
       return combineDecisions([...first, ...second]);
@@ -146,25 +164,16 @@ class StrongboxRateLimiter implements RateLimiter {
     return () => time;
   }
 
-  /** A cost above a quota's limit is never allowed: denied without I/O. */
+  /**
+   * A cost above a quota's limit is never allowed: denied without I/O. Every quota is listed:
+   * those the cost exceeds deny, the others were not consulted.
+   */
   #overLimit(cost: number): RateLimitDecision | undefined {
-    const { primary, secondary } = this.#config;
-    const named = [
-      ...namedQuotas(primary, ''),
-      ...(secondary ? namedQuotas(secondary, 'secondary:') : []),
-    ];
-    const exceeded = named.filter(({ quota }) => cost > quota.limit);
-    if (exceeded.length === 0) return undefined;
+    if (cost <= this.#smallestLimit) return undefined;
     return combineDecisions(
-      exceeded.map(({ name, quota }) => ({
+      this.#allQuotas.map(({ name, limit }) => ({
         name,
-        decision: {
-          allowed: false,
-          limit: quota.limit,
-          remaining: 0,
-          resetAfterMs: 0,
-          retryAfterMs: Infinity,
-        },
+        decision: cost > limit ? tooCostly(limit) : notConsulted(limit),
       })),
     );
   }
@@ -188,8 +197,7 @@ class StrongboxRateLimiter implements RateLimiter {
 
   #onFailure(error: unknown): RateLimitDecision {
     if (!isPolicyFailure(error)) throw error;
-    const limit = this.#config.primary.quotas[0]?.limit ?? 0;
-    return failureDecision(this.#config.onBackendFailure, limit, error);
+    return failureDecision(this.#config.onBackendFailure, this.#allQuotas, error);
   }
 
   #keys(strategy: Strategy, role: Role, key: string): string[] {
@@ -218,8 +226,8 @@ async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
   return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
 }
 
-function namedQuotas(strategy: Strategy, prefix: string): { name: string; quota: Quota }[] {
-  return strategy.quotas.map((quota) => ({ name: `${prefix}${quota.name}`, quota }));
+function namedLimits(strategy: Strategy, prefix: string): NamedLimit[] {
+  return strategy.quotas.map(({ name, limit }) => ({ name: `${prefix}${name}`, limit }));
 }
 
 function callError(code: KVError['code'], detail: string): KVError {

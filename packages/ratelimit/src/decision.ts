@@ -18,7 +18,9 @@ export interface QuotaDecision {
 export interface RateLimitDecision extends QuotaDecision {
   /**
    * Every quota's own decision, by name (`default` for a single-quota strategy). In dual mode
-   * the secondary strategy's quotas are named `secondary:<name>`.
+   * the secondary strategy's quotas are named `secondary:<name>`. Every quota is always listed;
+   * one the call did not consult is `allowed` with `remaining`, `resetAfterMs` and
+   * `retryAfterMs` 0.
    */
   quotas: Record<string, QuotaDecision>;
   /** Set when the backend failed and `onBackendFailure` decided instead. */
@@ -53,20 +55,44 @@ function binds(candidate: QuotaDecision, current: QuotaDecision): boolean {
   return candidate.remaining < current.remaining;
 }
 
-/** What `onBackendFailure` decides when the backend failed: nothing is known about the quotas. */
+/** A quota with its decision name (`secondary:<name>` for the secondary strategy's). */
+export interface NamedLimit {
+  name: string;
+  limit: number;
+}
+
+/**
+ * The decision of a quota the call did not consult (a cost above another quota's limit, or a
+ * secondary behind a denying primary): it did not deny, and nothing is known of its state, so
+ * `remaining` and `resetAfterMs` are 0, as in an open failure decision.
+ */
+export function notConsulted(limit: number): QuotaDecision {
+  return { allowed: true, limit, remaining: 0, resetAfterMs: 0, retryAfterMs: 0 };
+}
+
+/** The decision of a quota whose limit `cost` exceeds: never allowed. */
+export function tooCostly(limit: number): QuotaDecision {
+  return { allowed: false, limit, remaining: 0, resetAfterMs: 0, retryAfterMs: Infinity };
+}
+
+/**
+ * What `onBackendFailure` decides when the backend failed: nothing is known about the quotas,
+ * so each is listed with the policy's decision and its own limit; `limit` is the first one's.
+ */
 export function failureDecision(
   policy: 'open' | 'closed',
-  limit: number,
+  quotas: readonly NamedLimit[],
   failure: KVError,
 ): RateLimitDecision {
   const allowed = policy === 'open';
-  return {
+  const decide = (limit: number): QuotaDecision => ({
     allowed,
     limit,
     remaining: 0,
     resetAfterMs: 0,
     retryAfterMs: allowed ? 0 : 1000,
-    quotas: {},
-    failure,
-  };
+  });
+  const byName: Record<string, QuotaDecision> = {};
+  for (const { name, limit } of quotas) byName[name] = decide(limit);
+  return { ...decide(quotas[0]?.limit ?? 0), quotas: byName, failure };
 }

@@ -33,7 +33,23 @@ describe('dual mode: both must allow', () => {
     expect((await limiter.allow('u')).allowed).toBe(true);
     const denied = await limiter.allow('u');
     expect(denied.allowed).toBe(false);
-    expect(Object.keys(denied.quotas)).toEqual(['default']);
+    // Listed, not consulted: it did not deny, and nothing is known of its state.
+    expect(denied.quotas).toEqual({
+      default: {
+        allowed: false,
+        limit: 1,
+        remaining: 0,
+        resetAfterMs: 60_000,
+        retryAfterMs: 60_000,
+      },
+      'secondary:default': {
+        allowed: true,
+        limit: 5,
+        remaining: 0,
+        resetAfterMs: 0,
+        retryAfterMs: 0,
+      },
+    });
     expect((await limiter.peek('u')).quotas['secondary:default']).toMatchObject({ remaining: 4 });
   });
 
@@ -53,7 +69,16 @@ describe('dual mode: both must allow', () => {
     const { kv, limiter } = await setup(10, 3);
     const d = await limiter.allow('u', { cost: 4 });
     expect(d).toMatchObject({ allowed: false, retryAfterMs: Number.POSITIVE_INFINITY });
-    expect(Object.keys(d.quotas)).toEqual(['secondary:default']);
+    expect(d.quotas).toEqual({
+      default: { allowed: true, limit: 10, remaining: 0, resetAfterMs: 0, retryAfterMs: 0 },
+      'secondary:default': {
+        allowed: false,
+        limit: 3,
+        remaining: 0,
+        resetAfterMs: 0,
+        retryAfterMs: Number.POSITIVE_INFINITY,
+      },
+    });
     expect(await kv.get('ratelimit:p:fixedWindow:default:u')).toBeNull();
   });
 });

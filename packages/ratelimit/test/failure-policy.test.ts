@@ -10,16 +10,18 @@ import {
 } from '../src/index.js';
 import { expectKVError, failingWhen, unhealthy } from './helpers.js';
 
-const STRATEGIES: [string, RateLimitStrategy][] = [
+/** Each strategy with the limits of its quotas by name. */
+const STRATEGIES: [string, RateLimitStrategy, Record<string, number>][] = [
   [
     'fixedWindow',
     fixedWindow({ quotas: { a: { limit: 2, windowMs: 1_000 }, b: { limit: 5, windowMs: 9_000 } } }),
+    { a: 2, b: 5 },
   ],
-  ['slidingWindow', slidingWindow({ limit: 2, windowMs: 1_000 })],
-  ['tokenBucket', tokenBucket({ capacity: 2, refillPerSecond: 1 })],
+  ['slidingWindow', slidingWindow({ limit: 2, windowMs: 1_000 }), { default: 2 }],
+  ['tokenBucket', tokenBucket({ capacity: 2, refillPerSecond: 1 }), { default: 2 }],
 ];
 
-describe.each(STRATEGIES)('failure policy on %s', (_, strategy) => {
+describe.each(STRATEGIES)('failure policy on %s', (_, strategy, limits) => {
   it.each(['open', 'closed'] as const)(
     "'%s' decides with the error in failure, then recovers",
     async (policy) => {
@@ -35,14 +37,19 @@ describe.each(STRATEGIES)('failure policy on %s', (_, strategy) => {
       state.down = true;
       for (const decide of [() => limiter.allow('u'), () => limiter.peek('u')]) {
         const d = await decide();
-        expect(d).toMatchObject({
+        const policyDecision = {
           allowed: policy === 'open',
-          limit: 2,
           remaining: 0,
           resetAfterMs: 0,
           retryAfterMs: policy === 'open' ? 0 : 1000,
-          quotas: {},
-        });
+        };
+        expect(d).toMatchObject({ ...policyDecision, limit: 2 });
+        // Every quota is listed, each with the policy's decision and its own limit.
+        expect(d.quotas).toEqual(
+          Object.fromEntries(
+            Object.entries(limits).map(([name, limit]) => [name, { ...policyDecision, limit }]),
+          ),
+        );
         expect(d.failure).toMatchObject({ code: 'TIMEOUT', unhealthy: true });
       }
       state.down = false;

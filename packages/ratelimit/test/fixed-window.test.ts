@@ -75,6 +75,42 @@ describe('fixedWindow', () => {
     expect(calls).toEqual([]);
   });
 
+  it('a cost above one quota lists every quota: the exceeded one denies, the others are not consulted', async () => {
+    const { kv } = await setup();
+    const { kv: watched, calls } = recording(kv);
+    const limiter = createRateLimiter({
+      backend: watched,
+      strategy: fixedWindow({
+        quotas: { second: { limit: 2, windowMs: 1_000 }, minute: { limit: 3, windowMs: 60_000 } },
+      }),
+      onBackendFailure: 'open',
+    });
+    for (const decide of [
+      () => limiter.allow('u', { cost: 3 }),
+      () => limiter.peek('u', { cost: 3 }),
+    ]) {
+      const d = await decide();
+      expect(d).toEqual({
+        allowed: false,
+        limit: 2,
+        remaining: 0,
+        resetAfterMs: 0,
+        retryAfterMs: Number.POSITIVE_INFINITY,
+        quotas: {
+          second: {
+            allowed: false,
+            limit: 2,
+            remaining: 0,
+            resetAfterMs: 0,
+            retryAfterMs: Number.POSITIVE_INFINITY,
+          },
+          minute: { allowed: true, limit: 3, remaining: 0, resetAfterMs: 0, retryAfterMs: 0 },
+        },
+      });
+    }
+    expect(calls).toEqual([]);
+  });
+
   it('several quotas: every call charges each; the binding quota is the denying one with the longest wait', async () => {
     const { clock, limiter } = await setup(
       fixedWindow({

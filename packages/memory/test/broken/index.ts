@@ -13,6 +13,7 @@ import type { BrokenFixture } from './fixture.js';
 import { getAfterClose } from './get-after-close.js';
 import { inFlightAbortIgnored } from './in-flight-abort-ignored.js';
 import { incrementAcceptsLooseNumbers } from './increment-accepts-loose-numbers.js';
+import { incrementClientClock } from './increment-client-clock.js';
 import { incrementLineAnchored } from './increment-line-anchored.js';
 import { incrementRestartsTtl } from './increment-restarts-ttl.js';
 import { keepTtlAbsentExpires } from './keep-ttl-absent-expires.js';
@@ -66,5 +67,6 @@ export const FIXTURES: readonly BrokenFixture[] = [
   incrementRestartsTtl,
   incrementAcceptsLooseNumbers,
   incrementLineAnchored,
+  incrementClientClock,
   nonAtomicIncrement,
 ];

@@ -1,4 +1,11 @@
-import { checkExpiryBound, type ExpiryProbe, timed, withGrowingTtl } from '../expiry.js';
+import assert from 'node:assert/strict';
+import {
+  certainlyLiveUntil,
+  checkExpiryBound,
+  type ExpiryProbe,
+  timed,
+  withGrowingTtl,
+} from '../expiry.js';
 import type { ConformanceHarness } from '../harness.js';
 import { TEST_TTL_MS } from './ttl.js';
 
@@ -35,32 +42,66 @@ class SkewedWallClock {
 export function registerClockTests(suite: ConformanceHarness): void {
   suite.test(
     'clock.backend',
-    "expiry follows the backend's clock: a client whose wall clock (Date.now(), new Date()) is hours off, differently at each call, sees the same TTLs",
+    "expiry follows the backend's clock: a client whose wall clock (Date.now(), new Date()) is hours off, differently at each call, sees the same TTLs, for keys set and for counters increment creates and counts on",
     async ({ backend }) => {
       const skew = new SkewedWallClock();
       try {
         await withGrowingTtl(TEST_TTL_MS, async (ttl, attempt) => {
           const ahead = `ahead${attempt}`;
           const behind = `behind${attempt}`;
+          const counterAhead = `counterAhead${attempt}`;
+          const counterBehind = `counterBehind${attempt}`;
+          const counted: number[] = [];
           const times = await timed(async () => {
             skew.offset = HOURS_OFF_MS;
             await backend.set(ahead, 'v', { ttl });
+            await backend.increment(counterAhead, 1, { ttl });
+            await backend.set(`liveAhead${attempt}`, '10', { ttl });
             skew.offset = -HOURS_OFF_MS;
             await backend.set(behind, 'v', { ttl });
+            await backend.increment(counterBehind, 1, { ttl });
+            await backend.set(`liveBehind${attempt}`, '10', { ttl });
+            // Live keys are counted on, whichever way the client's clock is off.
+            counted.push((await backend.increment(`liveAhead${attempt}`, 1, { ttl })).value);
+            skew.offset = HOURS_OFF_MS;
+            counted.push((await backend.increment(`liveBehind${attempt}`, 1, { ttl })).value);
           });
-          const readWithOffset = (key: string, offset: number, what: string): ExpiryProbe => ({
+          if (times.resolvedAt >= certainlyLiveUntil(times, ttl)) return 0;
+          assert.deepEqual(
+            counted,
+            [11, 11],
+            'increment of keys set with ttl, 6 h behind and 6 h ahead of when they were set',
+          );
+          const readWithOffset = (
+            key: string,
+            value: string,
+            offset: number,
+            what: string,
+          ): ExpiryProbe => ({
             what,
-            value: 'v',
+            value,
             read: () => {
               skew.offset = offset;
               return backend.get(key);
             },
           });
           const probes = [
-            readWithOffset(ahead, -HOURS_OFF_MS, 'a key written 6 h ahead, read 6 h behind'),
-            readWithOffset(behind, HOURS_OFF_MS, 'a key written 6 h behind, read 6 h ahead'),
+            readWithOffset(ahead, 'v', -HOURS_OFF_MS, 'a key written 6 h ahead, read 6 h behind'),
+            readWithOffset(behind, 'v', HOURS_OFF_MS, 'a key written 6 h behind, read 6 h ahead'),
+            readWithOffset(
+              counterAhead,
+              '1',
+              -HOURS_OFF_MS,
+              'a counter created 6 h ahead, read 6 h behind',
+            ),
+            readWithOffset(
+              counterBehind,
+              '1',
+              HOURS_OFF_MS,
+              'a counter created 6 h behind, read 6 h ahead',
+            ),
           ];
-          return checkExpiryBound(probes, times, ttl, 'set with ttl');
+          return checkExpiryBound(probes, times, ttl, 'set and increment with ttl');
         });
       } finally {
         skew.restore();

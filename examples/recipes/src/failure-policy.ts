@@ -7,13 +7,13 @@ export type FailurePolicy = 'open' | 'closed';
 export interface Decision {
   allowed: boolean;
   /** Requests left in the current window (fixed window only). */
-  remaining?: number;
+  remaining?: number | undefined;
   /** Ms until the window ends, on the backend's clock (fixed window only). */
-  resetAfterMs?: number;
+  resetAfterMs?: number | undefined;
   /** When rejected: ms until a request can be admitted again (GCRA only). */
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
   /** Set when the backend failed and the failure policy decided instead. */
-  failure?: KVError;
+  failure?: KVError | undefined;
 }
 
 /** A rate limiter: one call per request to admit or reject, per key (user, IP, API token...). */

@@ -16,7 +16,7 @@ export interface GcraOptions {
   /** Admit (`'open'`) or reject (`'closed'`) while the backend is unavailable. */
   onBackendFailure: FailurePolicy;
   /** The application's clock in ms (default `Date.now`); every instance must agree on it. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /**

@@ -11,11 +11,11 @@ export interface IdempotencyOptions {
   /** Ms the stored result keeps answering duplicates. */
   resultTtl: number;
   /** Ms between a duplicate's looks at a run in progress (default 50). */
-  pollMs?: number;
+  pollMs?: number | undefined;
   /** Ms a duplicate waits for a run in progress before {@link RunInProgressError} (default `claimTtl`). */
-  waitMs?: number;
+  waitMs?: number | undefined;
   /** Told when the handler ran but its result could not be stored (default `process.emitWarning`). */
-  onResultNotStored?: (reason: Error) => void;
+  onResultNotStored?: ((reason: Error) => void) | undefined;
 }
 
 /** A duplicate waited `waitMs` for another run of the same key to finish. Retry later. */

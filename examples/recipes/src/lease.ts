@@ -9,7 +9,7 @@ export interface LeaseOptions {
   /** How long the lease lasts unless renewed, in ms (>= 1). */
   ttl: number;
   /** A local monotonic clock in ms for {@link Lease.validUntil} (default `performance.now`). */
-  clock?: () => number;
+  clock?: (() => number) | undefined;
 }
 
 /**

@@ -9,7 +9,7 @@ interface Entry {
 /** Options of {@link createMapBackend}. */
 export interface MapBackendOptions {
   /** The backend's clock in ms (default `performance.now`): monotonic, never the wall clock. */
-  clock?: () => number;
+  clock?: (() => number) | undefined;
 }
 
 /**

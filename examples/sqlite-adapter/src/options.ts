@@ -8,37 +8,37 @@ export interface SqliteBackendOptions {
    * in WAL mode with `synchronous = NORMAL`. Processes that open the same file share its keys.
    * `':memory:'` gives a private database that lives as long as the backend.
    */
-  filename?: string;
+  filename?: string | undefined;
   /**
    * A better-sqlite3 connection you opened. The adapter changes none of its settings: for
    * several processes on one file, open it in WAL mode with a busy timeout yourself.
    * It stays open after `close()` unless `closeClient` is true.
    */
-  database?: Database.Database;
+  database?: Database.Database | undefined;
   /** Close the caller's `database` when the backend closes (default false). */
-  closeClient?: boolean;
+  closeClient?: boolean | undefined;
   /** Table name (default `strongbox_kv`); matches `^[A-Za-z_][A-Za-z0-9_]*$`. */
-  table?: string;
+  table?: string | undefined;
   /**
    * Ms to wait for another connection's write lock before failing with an unhealthy error
    * (default 5000). Only for `filename`: better-sqlite3 waits synchronously, blocking the
    * event loop for as long as it waits.
    */
-  busyTimeout?: number;
+  busyTimeout?: number | undefined;
   /**
    * The backend's clock in ms since the Unix epoch (default: SQLite's own clock, read by the
    * SQLite library from the operating system, not `Date.now()`). Every process sharing the
    * file must use the same clock: expiry times are stored in the file.
    */
-  clock?: () => number;
+  clock?: (() => number) | undefined;
   /** Ms between background purges of expired rows (default 60000; 0 turns them off). */
-  purgeInterval?: number;
+  purgeInterval?: number | undefined;
   /** Receives background purge failures as `PURGE_FAILED` KVErrors (default `process.emitWarning`). */
-  onError?: (error: KVError) => void;
+  onError?: ((error: KVError) => void) | undefined;
   /** Leave keys out of errors. */
-  redactKeys?: boolean;
+  redactKeys?: boolean | undefined;
   /** Extra substrings that mark an error as unhealthy, matched case-insensitively. */
-  connectionErrorPatterns?: readonly string[];
+  connectionErrorPatterns?: readonly string[] | undefined;
 }
 
 /** {@link SqliteBackendOptions} checked, with defaults applied. */

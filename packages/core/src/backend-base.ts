@@ -33,18 +33,18 @@ export interface KVBackendBaseOptions {
   /** Adapter id, reported as `KVError.backend`. */
   name: string;
   /** Default per-operation deadline in ms; undefined means none. */
-  operationTimeout?: number;
+  operationTimeout?: number | undefined;
   /** Leave keys out of errors. */
-  redactKeys?: boolean;
+  redactKeys?: boolean | undefined;
   /** Decides `unhealthy` for driver errors (default: the core classifier with no extra patterns). */
-  isConnectionError?: ConnectionErrorClassifier;
+  isConnectionError?: ConnectionErrorClassifier | undefined;
   /** Strings (passwords) scrubbed from every error's message, stack and cause chain. */
-  secrets?: readonly string[];
+  secrets?: readonly string[] | undefined;
   /**
    * Combine concurrent `increment` calls on one key into one request (default true). Turn it
    * off to measure the difference; results are the same either way.
    */
-  combine?: boolean;
+  combine?: boolean | undefined;
 }
 
 /**

@@ -1,20 +1,20 @@
 /** Options every operation accepts. */
 export interface OperationOptions {
   /** Abort the call. An already-aborted signal rejects at once with `ABORTED` and does nothing. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Per-call deadline in ms; overrides the backend's `operationTimeout`. Rejects with `TIMEOUT`. */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /** Options of the writing operations (`set`, `checkAndSet`). */
 export interface WriteOptions extends OperationOptions {
   /** Time to live in ms. Omitted or 0: no expiry. Otherwise a positive safe integer. */
-  ttl?: number;
+  ttl?: number | undefined;
   /**
    * Keep the key's current expiry instead of replacing it. A key with no expiry keeps none;
    * an absent key gets none. May not be combined with `ttl`.
    */
-  keepTtl?: boolean;
+  keepTtl?: boolean | undefined;
 }
 
 /** Options of {@link KVBackend.increment}. */
@@ -23,7 +23,7 @@ export interface IncrementOptions extends OperationOptions {
    * Expiry in ms given to a counter this call creates (the key was absent or expired). A live
    * counter keeps its expiry. Omitted or 0: a created counter never expires.
    */
-  ttl?: number;
+  ttl?: number | undefined;
 }
 
 /** What {@link KVBackend.increment} resolves to. */

@@ -50,9 +50,9 @@ export const DEFAULT_CONNECTION_ERROR_PATTERNS: readonly string[] = [
 /** How an adapter extends the classification. */
 export interface ConnectionErrorClassifierOptions {
   /** Extra substrings (case-insensitive), added to {@link DEFAULT_CONNECTION_ERROR_PATTERNS}. */
-  patterns?: readonly string[];
+  patterns?: readonly string[] | undefined;
   /** The driver's own structured test, tried on every error of the chain before the patterns. */
-  isDriverConnectionError?: (error: Error) => boolean;
+  isDriverConnectionError?: ((error: Error) => boolean) | undefined;
 }
 
 /** A function telling whether an error (or anything in its cause chain) is a connectivity failure. */

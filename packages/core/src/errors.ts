@@ -8,17 +8,17 @@ const KV_ERROR_BRAND = Symbol.for('@strongbox/core/KVError');
 export interface KVErrorInit {
   code: KVErrorCode;
   backend: string;
-  op?: KVOperation;
+  op?: KVOperation | undefined;
   /** The key involved; leave out when the backend redacts keys. */
-  key?: string;
+  key?: string | undefined;
   /** The backend is unreachable or unavailable (default false). */
-  unhealthy?: boolean;
+  unhealthy?: boolean | undefined;
   /** A write may or may not have been applied (default false). */
-  indeterminate?: boolean;
+  indeterminate?: boolean | undefined;
   /** The underlying error, already sanitized (see `sanitizeError`). */
   cause?: unknown;
   /** A short human explanation; appended to the generated message. */
-  detail?: string;
+  detail?: string | undefined;
 }
 
 /**

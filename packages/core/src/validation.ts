@@ -116,7 +116,9 @@ export function checkIncrementOptions(options: unknown): ValidationProblem | und
 }
 
 /** The normalized expiry of already-validated write options. */
-export function expiryOf(options: { ttl?: number; keepTtl?: boolean } | undefined): Expiry {
+export function expiryOf(
+  options: { ttl?: number | undefined; keepTtl?: boolean | undefined } | undefined,
+): Expiry {
   if (options === undefined) return 0;
   return options.keepTtl === true ? 'keep' : (options.ttl ?? 0);
 }

@@ -8,23 +8,23 @@ export interface MemoryBackendOptions {
    * An integer from 1 to 2147483647. Expired keys are absent whether swept or not; the sweep
    * only frees their memory.
    */
-  sweepInterval?: number;
+  sweepInterval?: number | undefined;
   /**
    * The backend's clock in ms, monotonic (default `performance.now`). Inject one to drive TTLs
    * in your own tests: `let t = 0; createMemoryBackend({ clock: () => t })`, then advance `t`.
    */
-  clock?: () => number;
+  clock?: (() => number) | undefined;
   /**
    * Receives background sweep failures as `PURGE_FAILED` KVErrors. Only a throwing or
    * non-finite `clock` can make a sweep fail. Default: core's `emitWarning`
    * (`process.emitWarning`, or `console.warn` on runtimes without `process`).
    */
-  onError?: (error: KVError) => void;
+  onError?: ((error: KVError) => void) | undefined;
   /**
    * Combine concurrent `increment` calls on one key into one (default true). Results are the
    * same either way; `false` is for measuring the difference.
    */
-  combine?: boolean;
+  combine?: boolean | undefined;
 }
 
 /** {@link MemoryBackendOptions} with defaults applied. */

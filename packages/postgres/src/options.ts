@@ -15,60 +15,60 @@ export type PostgresSsl = boolean | 'require' | 'allow' | 'prefer' | 'verify-ful
  */
 export interface PostgresBackendOptions {
   /** Connection URL, `postgres://user:password@host:port/db?sslmode=...` (Go: `ConnString`). */
-  url?: string;
+  url?: string | undefined;
   /**
    * An existing pool-level client (Go: `NewWithClient`), not a transaction or reserved
    * connection. Left open by `close()` unless `closeClient` is true. Its `transform` and
    * `types` options do not matter to the adapter.
    */
-  sql?: PostgresClient;
+  sql?: PostgresClient | undefined;
   /** With `sql`: end that client on `close()` (default false). Ignored with `url`. */
-  closeClient?: boolean;
+  closeClient?: boolean | undefined;
   /** Most connections of the adapter's client; 0 or omitted means 10 (Go: `MaxConns`). */
-  max?: number;
+  max?: number | undefined;
   /** Connections opened up front by the factory (Go: `MinConns`, default 2). At most `max`. */
-  minConnections?: number;
+  minConnections?: number | undefined;
   /** Table name (default `strongbox_kv`): `^[A-Za-z_][A-Za-z0-9_]*$`, at most 48 bytes. */
-  table?: string;
+  table?: string | undefined;
   /** Schema name (default: the server's `current_schema()` when the backend is created). */
-  schema?: string;
+  schema?: string | undefined;
   /** Create the table UNLOGGED: faster writes, emptied by a crash or failover (default false). */
-  unlogged?: boolean;
+  unlogged?: boolean | undefined;
   /** Create the table and its expiry index when missing (default true). */
-  createTable?: boolean;
+  createTable?: boolean | undefined;
   /** Ms between background purges of expired rows; 0 disables them (default 60000). */
-  purgeInterval?: number;
+  purgeInterval?: number | undefined;
   /** Receives background purge failures (`PURGE_FAILED`). Default: `process.emitWarning`. */
-  onError?: (error: KVError) => void;
+  onError?: ((error: KVError) => void) | undefined;
   /** Deadline of every operation in ms unless the call gives its own `timeout` (default 5000). */
-  operationTimeout?: number;
+  operationTimeout?: number | undefined;
   /** Leave keys out of errors (default false). */
-  redactKeys?: boolean;
+  redactKeys?: boolean | undefined;
   /**
    * Combine concurrent `increment` calls on one key into one statement (default true). Turn
    * it off to measure the difference; results are the same either way.
    */
-  combine?: boolean;
+  combine?: boolean | undefined;
   /**
    * Extra substrings (case-insensitive) that mark an error as a connectivity failure, added to
    * the structured checks and the defaults (Go: `ConnErrorStrings`).
    */
-  connectionErrorPatterns?: readonly string[];
+  connectionErrorPatterns?: readonly string[] | undefined;
   /**
    * Use named prepared statements (default true). Set false behind PgBouncer in transaction
    * mode; each call then costs a second round trip.
    */
-  prepare?: boolean;
+  prepare?: boolean | undefined;
   /** TLS: `true`, `'require'`, `'prefer'`, `'verify-full'` or `tls.connect` options. */
-  ssl?: PostgresSsl;
+  ssl?: PostgresSsl | undefined;
   /** Ms to wait for a new connection (TCP, TLS and authentication) before failing it (default 5000). */
-  connectTimeout?: number;
+  connectTimeout?: number | undefined;
   /** Ms after which an idle connection is closed; 0 keeps them open (default 0). */
-  idleTimeout?: number;
+  idleTimeout?: number | undefined;
   /** Ms after which a connection is replaced; 0 keeps it (default: 30 to 60 minutes, random). */
-  maxLifetime?: number;
+  maxLifetime?: number | undefined;
   /** `application_name` of the adapter's connections (default `strongbox`). */
-  applicationName?: string;
+  applicationName?: string | undefined;
 }
 
 /** Where the adapter's client comes from. */

@@ -1,6 +1,6 @@
 import { CONFORMANCE_TEST_TIMEOUT_MS, describeConformance } from '@strongbox/core/conformance';
 import { describe, it } from 'vitest';
-import { createPostgresBackend, type PostgresBackend } from '../src/index.js';
+import { createPostgresBackend } from '../src/index.js';
 import { adminClient, dropTable, sharedUrl, uniqueTable } from './support/shared-server.js';
 
 /** Each backend gets its own table and an `application_name` that names only its connections. */
@@ -23,7 +23,7 @@ describeConformance({
   },
   destroy: async (backend) => {
     await backend.close();
-    await dropTable((backend as PostgresBackend).table);
+    await dropTable(backend.table);
   },
   runner: { describe, it: (name, fn) => it(name, fn, CONFORMANCE_TEST_TIMEOUT_MS) },
   faults: {

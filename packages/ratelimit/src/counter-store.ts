@@ -1,10 +1,13 @@
 import { type KVBackend, KVError, parseCounter, update } from '@strongbox/core';
 import { readWindowCounter, windowTtl } from './window-counter.js';
 
-/** What both middleware libraries expect from a store's `increment` and `get`. */
+/**
+ * What both middleware libraries expect from a store's `increment` and `get`. `resetTime` is
+ * always set: hono-rate-limiter's type, under `exactOptionalPropertyTypes`, accepts no undefined.
+ */
 export interface HitCount {
   totalHits: number;
-  resetTime: Date | undefined;
+  resetTime: Date;
 }
 
 /**
@@ -86,5 +89,5 @@ export interface StrongboxStoreOptions {
   /** Any Strongbox backend. */
   backend: KVBackend;
   /** Prepended to every key; also the store's `prefix` for the middleware's double-count check. */
-  prefix?: string;
+  prefix?: string | undefined;
 }

@@ -21,7 +21,7 @@ import type { Quota, QuotaCall, Strategy } from './quota.js';
 /** Options of {@link RateLimiter.allow} and {@link RateLimiter.peek}. */
 export interface AllowOptions extends OperationOptions {
   /** What the call costs, a positive safe integer (default 1). */
-  cost?: number;
+  cost?: number | undefined;
 }
 
 /** A rate limiter on a Strongbox backend; see {@link createRateLimiter}. */

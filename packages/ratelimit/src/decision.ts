@@ -24,7 +24,7 @@ export interface RateLimitDecision extends QuotaDecision {
    */
   quotas: Record<string, QuotaDecision>;
   /** Set when the backend failed and `onBackendFailure` decided instead. */
-  failure?: KVError;
+  failure?: KVError | undefined;
 }
 
 /** A named quota decision, in the order the strategies list their quotas. */

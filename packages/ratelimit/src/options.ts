@@ -10,18 +10,18 @@ export interface RateLimiterOptions {
   /** Any Strongbox backend. */
   backend: KVBackend;
   /** Prepended to every key the limiter stores (default `'ratelimit:'`). */
-  prefix?: string;
+  prefix?: string | undefined;
   /** The strategy, from `fixedWindow`, `slidingWindow`, `tokenBucket`, `leakyBucket` or `gcra`. */
   strategy: RateLimitStrategy;
   /**
    * Dual mode: a second strategy that must allow as well. It is evaluated only when `strategy`
    * allowed; its denial leaves `strategy`'s charge in place.
    */
-  secondary?: RateLimitStrategy;
+  secondary?: RateLimitStrategy | undefined;
   /** What to decide when the backend fails (unhealthy, indeterminate or `CONFLICT`): admit or deny. */
   onBackendFailure: 'open' | 'closed';
   /** The app clock in ms, for every strategy except `fixedWindow` (default `Date.now`). */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /** Checked limiter options. */

@@ -50,7 +50,7 @@ export interface GcraOptions {
   /** The period in ms, a positive safe integer. */
   periodMs: number;
   /** Calls admitted at once from rest, a positive safe integer; defaults to `limit`. */
-  burst?: number;
+  burst?: number | undefined;
 }
 
 /** A strategy description, made by one of the strategy factories and given to `createRateLimiter`. */

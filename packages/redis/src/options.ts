@@ -13,35 +13,35 @@ export interface RedisBackendOwnOptions {
    * index come from it. Alternative to `client` and `cluster`; without any of the three,
    * ioredis' own `host`/`port`/`path` options (default `localhost:6379`) are used.
    */
-  url?: string;
+  url?: string | undefined;
   /**
    * An ioredis `Redis` or `Cluster` of the caller's. Used as it is (its options are not changed),
    * and left open by `close()` unless `closeClient` is true.
    */
-  client?: Redis | Cluster;
+  client?: Redis | Cluster | undefined;
   /** With `client`: close that client in `close()` (default false). */
-  closeClient?: boolean;
+  closeClient?: boolean | undefined;
   /** Connect to a Redis Cluster: seed nodes and ioredis cluster options (`redisOptions` for each node). */
-  cluster?: RedisClusterConfig;
+  cluster?: RedisClusterConfig | undefined;
   /**
    * Prepended to every key (default `""`), to share one Redis between several users. It adds no
    * slot constraint: a prefix with a `{hash tag}` pins all keys to one cluster slot.
    */
-  keyPrefix?: string;
+  keyPrefix?: string | undefined;
   /** Default deadline of each operation in ms (default 5000); per-call `timeout` overrides it. */
-  operationTimeout?: number;
+  operationTimeout?: number | undefined;
   /** Leave keys out of errors (default false). */
-  redactKeys?: boolean;
+  redactKeys?: boolean | undefined;
   /**
    * Extra case-insensitive substrings that mark an error message as a connectivity failure,
    * added to the built-in ones (the Go original's `ConnErrorStrings`).
    */
-  connectionErrorPatterns?: readonly string[];
+  connectionErrorPatterns?: readonly string[] | undefined;
   /**
    * Send concurrent `increment` calls on one key, issued while one is in flight, as one summed
    * script call (default true). Results are the same either way; `false` is for measurement.
    */
-  combine?: boolean;
+  combine?: boolean | undefined;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { KVBackend } from '../backend.js';
 import { ConformanceHarness } from './harness.js';
 import { registerLinearizabilityTests } from './linearizability/register-tests.js';
 import type { ConformanceOptions } from './options.js';
@@ -25,7 +26,8 @@ import { registerValueTests } from './tests/values.js';
  * Register the Strongbox conformance suite with `options.runner`: one test per rule of the
  * contract, each named `[rule.id] what it checks` (see `docs/contract.md`). Each test creates
  * its own backend with `options.create()` and destroys it before it settles; group bodies do
- * no I/O. Give the runner a per-test timeout of {@link CONFORMANCE_TEST_TIMEOUT_MS}.
+ * no I/O. Give the runner a per-test timeout of {@link CONFORMANCE_TEST_TIMEOUT_MS}. `B`, your
+ * backend's type, is inferred from `create`; `destroy` and `faults` receive it.
  *
  * @example
  * ```ts
@@ -39,7 +41,9 @@ import { registerValueTests } from './tests/values.js';
  * });
  * ```
  */
-export function describeConformance(options: ConformanceOptions): void {
+export function describeConformance<B extends KVBackend>(given: ConformanceOptions<B>): void {
+  // The suite hands `destroy` and `faults` only backends that `create` made, which are `B`s.
+  const options = given as unknown as ConformanceOptions;
   const suite = new ConformanceHarness(options);
   suite.group(options.name, () => {
     suite.group('get, set, delete, ping', () => registerBasicTests(suite));

@@ -19,34 +19,37 @@ export interface ConformanceRunner {
   it(name: string, fn: () => Promise<void>): unknown;
 }
 
-/** Hooks that let the suite break a networked backend on purpose. */
-export interface ConformanceFaults {
+/** Hooks that let the suite break a networked backend on purpose; `B` is your backend's type. */
+export interface ConformanceFaults<B extends KVBackend = KVBackend> {
   /**
    * Cut every connection of `backend` (and only of it); the server stays up. Resolves how many
    * it cut: a fault test whose cut found no connection proves nothing, so it fails.
    */
-  dropConnections(backend: KVBackend): Promise<number>;
+  dropConnections(backend: B): Promise<number>;
 }
 
-/** How to run the conformance suite against an adapter. */
-export interface ConformanceOptions {
+/**
+ * How to run the conformance suite against an adapter. `B` is what `create` resolves (inferred
+ * from it), so `destroy` and `faults` receive your own backend type without a cast.
+ */
+export interface ConformanceOptions<B extends KVBackend = KVBackend> {
   /** Name of the top-level group, e.g. the adapter's package name. */
   name: string;
   /** A fresh backend: its own namespace (table, prefix or instance) and its own connections. */
-  create: () => Promise<KVBackend>;
+  create: () => Promise<B>;
   /** Release a backend from `create` (default: `close()`). May receive an already-closed backend. */
-  destroy?: (backend: KVBackend) => Promise<void>;
+  destroy?: ((backend: B) => Promise<void>) | undefined;
   /** The caller's test runner; only `describe(name, fn)` and `it(name, fn)` are called. */
   runner: ConformanceRunner;
   /** Given for networked backends: adds the tests that drop connections and expect recovery. */
-  faults?: ConformanceFaults;
+  faults?: ConformanceFaults<B> | undefined;
   /**
    * Require `increment` to report every counter's remaining ttl (a number, or null for no
    * expiry). Default false: `ttl: undefined` is accepted for a counter the call did not create,
    * which is all `KVBackendBase`'s default `doIncrement` can say. Adapters that implement
    * `doIncrement` natively (every built-in one) set it.
    */
-  requireCounterTtl?: boolean;
+  requireCounterTtl?: boolean | undefined;
 }
 
 /**

@@ -8,7 +8,12 @@ export interface LaneSource<C> {
   noteFailure(connection: C, error: unknown): void;
   /** Whether a task started now on a busy `connection` would be sent at once, not queued. */
   acceptsMore(connection: C): boolean;
-  /** Hand a live connection back to where it came from. */
+  /**
+   * True once `connection` is too old to keep: its lane takes no more work and is handed
+   * back as soon as nothing runs on it.
+   */
+  isRetiring(connection: C): boolean;
+  /** Hand a live connection back to where it came from (or close it, if it is too old). */
   release(connection: C): void;
 }
 
@@ -147,7 +152,8 @@ export class ConnectionLanes<C> {
   /**
    * A live lane for a new task: an idle one, else (when `pipeline` or no lane may be added)
    * one with room. Lost lanes are dropped on the way: the driver has taken their connections
-   * back, and their tasks settle (or not) without them.
+   * back, and their tasks settle (or not) without them. Retiring lanes get nothing new; idle
+   * ones are handed back on the way.
    */
   #pick(pipeline: boolean): Lane<C> | undefined {
     let withRoom: Lane<C> | undefined;
@@ -155,6 +161,13 @@ export class ConnectionLanes<C> {
       const lane = this.#lanes[i] as Lane<C>;
       if (!this.#source.isAlive(lane.connection)) {
         this.#lanes.splice(i--, 1);
+        continue;
+      }
+      if (this.#source.isRetiring(lane.connection)) {
+        if (lane.inFlight === 0) {
+          this.#handBack(lane);
+          i -= 1;
+        }
         continue;
       }
       if (lane.inFlight === 0) return lane;
@@ -170,7 +183,9 @@ export class ConnectionLanes<C> {
   }
 
   #hasLiveLane(): boolean {
-    return this.#lanes.some((lane) => this.#source.isAlive(lane.connection));
+    return this.#lanes.some(
+      (lane) => this.#source.isAlive(lane.connection) && !this.#source.isRetiring(lane.connection),
+    );
   }
 
   #canGrow(): boolean {
@@ -247,7 +262,9 @@ export class ConnectionLanes<C> {
   #finished(lane: Lane<C>): void {
     lane.inFlight -= 1;
     this.#running -= 1;
-    if (this.#closed && lane.inFlight === 0) this.#handBack(lane);
+    if (lane.inFlight === 0 && (this.#closed || this.#source.isRetiring(lane.connection))) {
+      this.#handBack(lane);
+    }
     if (this.waiting > 0) this.#serveWaiting();
     if (this.#running === 0 && this.#onIdle.length > 0) {
       for (const resolve of this.#onIdle.splice(0)) resolve();
@@ -320,7 +337,10 @@ export class ConnectionLanes<C> {
   #sweep(): void {
     this.#sweepTimer = undefined;
     for (const lane of [...this.#lanes]) {
-      const unused = !lane.usedSinceSweep || !this.#source.isAlive(lane.connection);
+      const unused =
+        !lane.usedSinceSweep ||
+        !this.#source.isAlive(lane.connection) ||
+        this.#source.isRetiring(lane.connection);
       if (lane.inFlight === 0 && unused) this.#handBack(lane);
       else lane.usedSinceSweep = false;
     }

@@ -10,6 +10,8 @@ import type { PostgresClient } from './options.js';
 interface DriverConnection {
   queue: unknown;
   onclose: ((error: Error) => void) | null;
+  /** Close the connection now; its pool slot reconnects when next needed. */
+  terminate(): void;
 }
 
 type Query = PendingQuery<Row[]> & { reject(error: unknown): void };
@@ -24,6 +26,11 @@ type Reserved = ReservedSql<Record<string, never>>;
  * and those it holds back while the connection is full. So this keeps porsager's connection
  * object (handed over by the first statement's `onexecute`) to see that it closed, to fail
  * what porsager left hanging, and to pipeline only while the connection is not full.
+ *
+ * porsager's `max_lifetime` timer only marks a reserved connection as ending; handed back
+ * after that, it sits in the pool as a zombie that the next statement on the pool terminates.
+ * So a reserved connection retires itself at `retireAt`, a margin before porsager's lifetime
+ * would end it: it takes no more work, and is closed (not handed back) once idle.
  */
 export class ReservedConnection {
   readonly #sql: Reserved;
@@ -32,12 +39,15 @@ export class ReservedConnection {
   readonly #reservedList: unknown;
   /** The last statements sent; any still in flight is among them. */
   readonly #recent: Array<Query | undefined>;
+  /** `performance.now()` time from which the connection takes no more work. */
+  readonly #retireAt: number;
   #next = 0;
   #lost = false;
 
-  constructor(sql: Reserved, connection: DriverConnection, inFlight: number) {
+  constructor(sql: Reserved, connection: DriverConnection, inFlight: number, retireAt: number) {
     this.#sql = sql;
     this.#connection = connection;
+    this.#retireAt = retireAt;
     this.#reservedList = connection.queue;
     this.#recent = new Array(inFlight);
     connection.onclose = (error) => this.#closed(error);
@@ -46,6 +56,11 @@ export class ReservedConnection {
   /** Whether statements can still be sent on it. */
   get alive(): boolean {
     return !this.#lost;
+  }
+
+  /** Whether it is too old for more work (see the class comment). */
+  get retiring(): boolean {
+    return performance.now() >= this.#retireAt;
   }
 
   /** Whether a statement sent now goes out at once rather than waiting inside porsager. */
@@ -66,10 +81,11 @@ export class ReservedConnection {
     if (connectionLost(error)) this.#lost = true;
   }
 
-  /** Hand the connection back to the pool. */
+  /** Hand the connection back to the pool, or close it once it is retiring. */
   release(): void {
     this.#connection.onclose = null;
-    this.#sql.release();
+    if (this.retiring) this.#connection.terminate();
+    else this.#sql.release();
   }
 
   #closed(error: Error): void {
@@ -88,16 +104,51 @@ export function reservedConnections(
   sql: PostgresClient,
   inFlight: number,
 ): LaneSource<ReservedConnection> {
+  const keepFor = keepForMs(sql.options.max_lifetime);
   return {
-    open: () => reserve(sql, inFlight),
+    open: () => reserve(sql, inFlight, keepFor),
     isAlive: (connection) => connection.alive,
     noteFailure: (connection, error) => connection.noteFailure(error),
     acceptsMore: (connection) => connection.acceptsMore,
+    isRetiring: (connection) => connection.retiring,
     release: (connection) => connection.release(),
   };
 }
 
-async function reserve(sql: PostgresClient, inFlight: number): Promise<ReservedConnection> {
+/** porsager's default `max_lifetime` draws 30 to 60 minutes per connection. */
+const DEFAULT_LIFETIME_FLOOR_MS = 30 * 60_000;
+/** The most a connection retires before its lifetime ends. */
+const MAX_RETIRE_MARGIN_MS = 60_000;
+
+/**
+ * How long after it connected a connection may serve a lane: a margin (a quarter of the
+ * lifetime, at most a minute) before the shortest lifetime porsager may give it. `option` is
+ * porsager's parsed `max_lifetime`: seconds, null or 0 for none, or a function drawn once per
+ * connection (porsager's own default draws 30 to 60 minutes; a function can't be asked for
+ * its floor, so that default's floor is assumed).
+ */
+export function keepForMs(option: unknown): number {
+  const lifetime =
+    typeof option === 'function'
+      ? DEFAULT_LIFETIME_FLOOR_MS
+      : typeof option === 'number' && option > 0
+        ? option * 1000
+        : Number.POSITIVE_INFINITY;
+  return lifetime - Math.min(lifetime / 4, MAX_RETIRE_MARGIN_MS);
+}
+
+/**
+ * The reservation's probe: how long ago (ms) the server session started, which is when
+ * porsager's lifetime timer for this connection started, give or take the connect time.
+ */
+const SESSION_AGE_PROBE = `SELECT (extract(epoch FROM clock_timestamp() - backend_start) * 1000)::float8
+FROM pg_catalog.pg_stat_activity WHERE pid = pg_backend_pid()`;
+
+async function reserve(
+  sql: PostgresClient,
+  inFlight: number,
+  keepFor: number,
+): Promise<ReservedConnection> {
   // porsager 3.4.9 mishandles a reservation that has to open a connection: with
   // `fetch_types: false` it never resolves, and if connecting fails the connection that later
   // serves it is lost to the pool. A statement on the pool opens (or finds) a connection and
@@ -111,8 +162,13 @@ async function reserve(sql: PostgresClient, inFlight: number): Promise<ReservedC
     connection = driverConnection;
     return true; // porsager's "the connection can take more" answer
   };
+  const probedAt = performance.now();
+  let age: number | undefined;
   try {
-    await reserved.unsafe('SELECT 1', [], { onexecute: capture } as never);
+    const rows = await reserved
+      .unsafe(SESSION_AGE_PROBE, [], { onexecute: capture } as never)
+      .values();
+    age = (rows[0] as unknown[] | undefined)?.[0] as number | undefined;
   } catch (error) {
     // A connection that is gone went back to the pool by itself; a live one must be handed back.
     if (!connectionLost(error)) reserved.release();
@@ -122,5 +178,7 @@ async function reserve(sql: PostgresClient, inFlight: number): Promise<ReservedC
     reserved.release();
     throw new Error('porsager did not hand over the reserved connection');
   }
-  return new ReservedConnection(reserved, connection, inFlight);
+  // A server that does not show the session's age (no row) gets lifetimes counted from now.
+  const bornAt = probedAt - (typeof age === 'number' ? age : 0);
+  return new ReservedConnection(reserved, connection, inFlight, bornAt + keepFor);
 }

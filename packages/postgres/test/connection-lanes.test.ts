@@ -24,6 +24,7 @@ function controllable(started: string[], name: string) {
 interface FakeConnection {
   id: number;
   alive: boolean;
+  retiring?: boolean;
 }
 
 /** Connections that open at once (or fail, while `failWith` is set) and record their fate. */
@@ -48,6 +49,7 @@ function fakeSource(): FakeSource {
     },
     isAlive: (connection: FakeConnection) => connection.alive,
     acceptsMore: () => true,
+    isRetiring: (connection: FakeConnection) => connection.retiring === true,
     noteFailure: (connection: FakeConnection, error: unknown) => {
       if (error instanceof Error && error.message === 'connection lost') connection.alive = false;
     },
@@ -122,6 +124,48 @@ describe('ConnectionLanes', () => {
       await settle();
     }
     expect(await Promise.all(results)).toHaveLength(7);
+  });
+
+  it('a retiring lane takes no new work, finishes what it runs, and is handed back then; a new lane takes over', async () => {
+    const source = fakeSource();
+    const lanes = lanesOn(source, { perLane: 2 });
+    const started: string[] = [];
+    const running = controllable(started, 'running');
+    const first = lanes.run(running.task).promise;
+    await settle();
+    const old = source.opened[0] as FakeConnection;
+    old.retiring = true;
+    const next = controllable(started, 'next');
+    const second = lanes.run(next.task).promise;
+    await settle();
+    // It had room for a second task, but retiring lanes get nothing new.
+    expect(started).toEqual(['running']);
+    expect(source.released).toEqual([]);
+    running.finish();
+    await first;
+    await settle();
+    expect(source.released).toEqual([old.id]);
+    expect(next.ranOn()?.id).toBe(2);
+    next.finish();
+    expect(await second).toBe('next');
+  });
+
+  it('an idle lane that starts retiring is handed back at the next call or sweep', async () => {
+    vi.useFakeTimers();
+    const source = fakeSource();
+    const lanes = lanesOn(source, { maxLanes: 2, lingerMs: 1000 });
+    await lanes.run(() => Promise.resolve(1)).promise;
+    const [first] = source.opened as [FakeConnection];
+    first.retiring = true;
+    const next = lanes.run(() => Promise.resolve(2)).promise;
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await next).toBe(2);
+    expect(source.released).toEqual([first.id]);
+    const second = source.opened[1] as FakeConnection;
+    second.retiring = true;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(source.released).toEqual([first.id, second.id]);
+    expect(lanes.lanes).toBe(0);
   });
 
   it('a lost lane takes no more work and is not handed back; a new one replaces it', async () => {

@@ -6,6 +6,7 @@ import type {
   OperationOptions,
   WriteOptions,
 } from './backend.js';
+import { briefReason } from './brief-reason.js';
 import { type ConnectionErrorClassifier, createConnectionErrorClassifier } from './classify.js';
 import { parseCounter } from './counter.js';
 import { type Interruption, raceInterruptions } from './deadline.js';
@@ -383,13 +384,16 @@ export abstract class KVBackendBase implements KVBackend {
   protected failure(op: KVOperation, key: string | undefined, error: unknown): KVError {
     if (isKVError(error)) return error;
     const unhealthy = op === 'ping' || op === 'connect' || this.#isConnectionError(error);
+    const cause = sanitizeError(error, this.#secrets);
     return this.error({
       code: FAILURE_CODE_BY_OP[op],
       op,
       key,
       unhealthy,
       indeterminate: WRITE_OPS.has(op) && this.mayHaveBeenApplied(error),
-      cause: sanitizeError(error, this.#secrets),
+      cause,
+      // A ping carries no key or value, so its driver's reason is safe to show (sanitized).
+      detail: op === 'ping' ? briefReason(cause) : undefined,
     });
   }
 

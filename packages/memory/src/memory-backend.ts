@@ -1,4 +1,10 @@
-import { type Counter, type Expiry, KVBackendBase, parseCounter } from '@strongbox/core';
+import {
+  type Counter,
+  type Expiry,
+  emitWarning,
+  KVBackendBase,
+  parseCounter,
+} from '@strongbox/core';
 import type { MemoryEntry } from './entry.js';
 import { ExpiryHeap, NOT_INDEXED } from './expiry-heap.js';
 import { type MemoryBackendOptions, resolveMemoryOptions } from './options.js';
@@ -175,12 +181,19 @@ export class MemoryBackend extends KVBackendBase {
     this.expiries.clear();
   }
 
-  /** One step of the background sweep; failures go to `onError`, never to the caller. */
+  /**
+   * One step of the background sweep; failures go to `onError`, never to the caller. An
+   * `onError` that throws becomes a warning: a timer callback must not throw.
+   */
   #sweepStep(): boolean {
     try {
       return this.sweep();
     } catch (error) {
-      this.#onError(this.failure('purge', undefined, error));
+      try {
+        this.#onError(this.failure('purge', undefined, error));
+      } catch (callbackError) {
+        emitWarning(new Error(`memory sweep onError threw: ${String(callbackError)}`));
+      }
       return false;
     }
   }

@@ -24,6 +24,10 @@ const NOT_COUNTERS = [
   '1e3',
   '1.0',
   '0x10',
+  // What Lua's tonumber (strtod) reads as numbers.
+  'inf',
+  '-inf',
+  'nan',
   '-',
   'abc',
   '1\u0000',

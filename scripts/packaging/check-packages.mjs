@@ -1,8 +1,9 @@
 /**
- * The packaging test: what an npm user gets. Packs every published package, checks each
- * tarball's contents, lints it (publint, Are the Types Wrong), installs it with npm into a
- * scratch project and checks it loads from ESM and CommonJS, that its types resolve, and that
- * it brings no other adapter's driver and none of this repo's test tooling.
+ * The packaging test: what an npm user gets. Checks every published package's npm metadata
+ * (npm-metadata.mjs), packs it, checks the tarball's contents, lints it (publint, Are the Types
+ * Wrong), installs it with npm into a scratch project and checks it loads from ESM and CommonJS,
+ * that its types resolve, and that it brings no other adapter's driver and none of this repo's
+ * test tooling.
  * Expects the packages to be built (scripts/check-packages.sh builds them first).
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lintTarball } from './lint-tarball.mjs';
+import { checkNpmMetadata } from './npm-metadata.mjs';
 import { pack } from './pack.mjs';
 import { publishedPackages } from './published-packages.mjs';
 import { checkInstalledPackage } from './scratch-project.mjs';
@@ -36,6 +38,7 @@ try {
   mkdirSync(tarballDir);
   for (const pkg of all) {
     console.log(`› pack and lint ${pkg.name}`);
+    report(pkg.name, checkNpmMetadata(pkg));
     try {
       const { tarball, files } = pack(pkg.dir, tarballDir);
       tarballs.set(pkg.name, tarball);

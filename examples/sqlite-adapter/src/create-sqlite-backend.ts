@@ -59,7 +59,7 @@ export async function createSqliteBackend(options: SqliteBackendOptions): Promis
     step('TABLE_CREATION_FAILED', () => createExpiryIndex(database, table));
     return step('TABLE_QUERY_FAILED', () => new SqliteBackend(database, settings));
   } catch (error) {
-    if ('filename' in source) database.close();
+    if ('filename' in source) closeKeepingError(database);
     throw error;
   }
 }
@@ -77,7 +77,16 @@ function openDatabase(filename: string, busyTimeout: number): Database.Database 
     database.pragma('synchronous = NORMAL');
     return database;
   } catch (error) {
-    database.close();
+    closeKeepingError(database);
     throw error;
+  }
+}
+
+/** Close a connection a failed setup opened; its own failure must not replace the setup's error. */
+function closeKeepingError(database: Database.Database): void {
+  try {
+    database.close();
+  } catch {
+    // The setup error says what to fix; a failed close of a connection being abandoned does not.
   }
 }

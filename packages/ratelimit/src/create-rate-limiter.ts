@@ -4,6 +4,7 @@ import {
   isKVError,
   KVError,
   type OperationOptions,
+  readOptions,
 } from '@strongbox/core';
 import {
   combineDecisions,
@@ -29,9 +30,9 @@ export interface RateLimiter {
   /**
    * Decide whether `key` may make a call costing `cost`, and charge it as the strategy does.
    * Rejects before any I/O with `INVALID_KEY` (bad key), `INVALID_VALUE` (bad cost) or
-   * `INVALID_CONFIG` (bad options, or `now` returned no finite number); rejects with `ABORTED`,
-   * with the errors of stored values the limiter did not write (`NOT_A_COUNTER`,
-   * `INVALID_VALUE`) and with non-health errors such as `CLOSED`. Unhealthy, indeterminate and
+   * `INVALID_CONFIG` (bad or unreadable options, or `now` threw or returned no finite number);
+   * rejects with `ABORTED`, with the errors of stored values the limiter did not write
+   * (`NOT_A_COUNTER`, `INVALID_VALUE`) and with non-health errors such as `CLOSED`. Unhealthy, indeterminate and
    * `CONFLICT` failures resolve to the `onBackendFailure` decision with the error in `failure`.
    */
   allow(key: string, options?: AllowOptions): Promise<RateLimitDecision>;
@@ -121,15 +122,27 @@ class StrongboxRateLimiter implements RateLimiter {
   }
 
   async reset(key: string, options?: OperationOptions): Promise<void> {
-    const { call } = this.#check(key, options);
+    const { perCall } = this.#checkArguments(key, options);
     const { backend, primary, secondary } = this.#config;
     const keys = this.#keys(primary, 'p', key);
     if (secondary !== undefined) keys.push(...this.#keys(secondary, 's', key));
-    await settleAll(keys.map((k) => backend.delete(k, call.options)));
+    await settleAll(keys.map((k) => backend.delete(k, perCall)));
   }
 
-  /** Validate a call's arguments before any I/O; throws the KVError its promise rejects with. */
+  /** {@link #checkArguments}, then the app clock read for the call. */
   #check(key: string, options: AllowOptions | undefined): { cost: number; call: QuotaCall } {
+    const { cost, perCall } = this.#checkArguments(key, options);
+    return { cost, call: { backend: this.#config.backend, now: this.#clock(), options: perCall } };
+  }
+
+  /**
+   * Validate a call's arguments before any I/O; throws the KVError its promise rejects with.
+   * Each option is read once, so validation and the backend calls see the same values.
+   */
+  #checkArguments(
+    key: string,
+    options: AllowOptions | undefined,
+  ): { cost: number; perCall: OperationOptions } {
     const keyProblem = checkKey(key);
     if (keyProblem !== undefined) throw callError(keyProblem.code, keyProblem.detail);
     const { primary, secondary } = this.#config;
@@ -141,23 +154,33 @@ class StrongboxRateLimiter implements RateLimiter {
       if (composed !== undefined)
         throw callError('INVALID_KEY', `with the limiter's prefix: ${composed.detail}`);
     }
-    const cost = (options as { cost?: unknown } | undefined)?.cost ?? 1;
+    const { options: read, problem: unreadable } = readOptions(options);
+    let cost: unknown;
+    try {
+      cost = (options as { cost?: unknown } | undefined)?.cost ?? 1;
+    } catch {
+      throw callError('INVALID_CONFIG', 'options could not be read (a getter or Proxy threw)');
+    }
     if (typeof cost !== 'number' || !Number.isSafeInteger(cost) || cost < 1) {
       throw callError('INVALID_VALUE', 'cost must be a positive safe integer');
     }
-    const optionsProblem = checkOperationOptions(options);
+    const optionsProblem = unreadable ?? checkOperationOptions(read);
     if (optionsProblem !== undefined) throw callError(optionsProblem.code, optionsProblem.detail);
-    const { signal, timeout } = options ?? {};
     const perCall: OperationOptions = {};
-    if (signal !== undefined) perCall.signal = signal;
-    if (timeout !== undefined) perCall.timeout = timeout;
-    return { cost, call: { backend: this.#config.backend, now: this.#clock(), options: perCall } };
+    if (read?.signal !== undefined) perCall.signal = read.signal;
+    if (read?.timeout !== undefined) perCall.timeout = read.timeout;
+    return { cost, perCall };
   }
 
   /** The app clock read once for this call, so every step and retry of it sees one time. */
   #clock(): () => number {
     if (!this.#needsClock) return () => 0;
-    const time = this.#config.now();
+    let time: unknown;
+    try {
+      time = this.#config.now();
+    } catch (cause) {
+      throw callError('INVALID_CONFIG', 'options.now threw', cause);
+    }
     if (typeof time !== 'number' || !Number.isFinite(time)) {
       throw callError('INVALID_CONFIG', 'options.now must return a finite number of ms');
     }
@@ -230,6 +253,6 @@ function namedLimits(strategy: Strategy, prefix: string): NamedLimit[] {
   return strategy.quotas.map(({ name, limit }) => ({ name: `${prefix}${name}`, limit }));
 }
 
-function callError(code: KVError['code'], detail: string): KVError {
-  return new KVError({ code, backend: 'ratelimit', detail });
+function callError(code: KVError['code'], detail: string, cause?: unknown): KVError {
+  return new KVError({ code, backend: 'ratelimit', detail, cause });
 }

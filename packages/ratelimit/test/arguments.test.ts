@@ -143,6 +143,35 @@ describe('call arguments reject before any I/O', () => {
     expect(calls).toEqual([]);
   });
 
+  it.each([
+    [
+      'a throwing cost getter',
+      {
+        get cost(): number {
+          throw new Error('getter');
+        },
+      },
+    ],
+    [
+      'a throwing timeout getter',
+      {
+        get timeout(): number {
+          throw new Error('getter');
+        },
+      },
+    ],
+    ['a revoked Proxy', revokedProxy()],
+  ])(
+    'options that cannot be read (%s) reject with INVALID_CONFIG before I/O',
+    async (_, options) => {
+      calls.length = 0;
+      await expectKVError(limiter.allow('k', options), 'INVALID_CONFIG');
+      await expectKVError(limiter.peek('k', options), 'INVALID_CONFIG');
+      await expectKVError(limiter.reset('k', options), 'INVALID_CONFIG');
+      expect(calls).toEqual([]);
+    },
+  );
+
   it('nothing throws synchronously, even for a non-string key', () => {
     expect(() => limiter.allow(undefined as never).catch(() => {})).not.toThrow();
   });
@@ -159,8 +188,31 @@ describe('call arguments reject before any I/O', () => {
     expect(calls).toEqual([]);
   });
 
+  it('an app clock that throws rejects with INVALID_CONFIG before I/O; reset does not read it', async () => {
+    calls.length = 0;
+    const broken = createRateLimiter({
+      backend: kv,
+      strategy: tokenBucket({ capacity: 1, refillPerSecond: 1 }),
+      onBackendFailure: 'open',
+      now: () => {
+        throw new Error('no clock');
+      },
+    });
+    const error = await expectKVError(broken.allow('k'), 'INVALID_CONFIG');
+    expect(error.cause).toMatchObject({ message: 'no clock' });
+    expect(calls).toEqual([]);
+    await expect(broken.reset('k')).resolves.toBeUndefined();
+  });
+
   it('an already-aborted signal rejects with ABORTED, whatever the policy', async () => {
     const limiter2 = createRateLimiter({ ...valid, onBackendFailure: 'open' });
     await expectKVError(limiter2.allow('k', { signal: AbortSignal.abort() }), 'ABORTED');
   });
 });
+
+/** Options whose every read throws, as a revoked Proxy's does. */
+function revokedProxy(): object {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+}

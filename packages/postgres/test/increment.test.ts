@@ -335,6 +335,32 @@ describe('postgres increment', () => {
     });
   });
 
+  it('under random aborts of combined calls: resolved values are distinct, and the counter ends between the resolved calls and those plus the indeterminate ones', async () => {
+    const key = uniqueTable('aborted');
+    const resolved: number[] = [];
+    let indeterminate = 0;
+    await Promise.all(
+      Array.from({ length: 300 }, async (_, i) => {
+        const controller = new AbortController();
+        const call = backend.increment(key, 1, { signal: controller.signal });
+        // Every third call aborts: at once (still waiting) or a little later (maybe sent).
+        if (i % 3 === 0) setTimeout(() => controller.abort(), i % 11);
+        try {
+          resolved.push((await call).value);
+        } catch (error) {
+          if (!isKVError(error) || error.code !== 'ABORTED') throw error;
+          if (error.indeterminate) indeterminate++;
+        }
+      }),
+    );
+    const final = Number(await backend.get(key));
+    expect(new Set(resolved).size).toBe(resolved.length);
+    expect(Math.max(...resolved)).toBeLessThanOrEqual(final);
+    expect(final).toBeGreaterThanOrEqual(resolved.length);
+    // A call reported determinate was never applied.
+    expect(final).toBeLessThanOrEqual(resolved.length + indeterminate);
+  });
+
   it('racing writes that switch the value between a counter and text: each increment counts or is NOT_A_COUNTER', async () => {
     const key = 'switching';
     const outcomes: string[] = [];

@@ -56,6 +56,34 @@ describe.each(BACKENDS)('never over the limit on %s', (kind) => {
       expect((await limiters[0]?.peek('hot'))?.allowed).toBe(false);
     },
   );
+
+  it.each([10, 30])(
+    'dual mode, secondary capacity %i: every call charges each fixed-window quota once, the secondary only behind an admission',
+    async (capacity) => {
+      const backends = await sharedBackends(kind, CLIENTS);
+      const frozen = Date.now();
+      const limiters = backends.map((backend) =>
+        createRateLimiter({
+          backend,
+          strategy: fixedWindow({
+            quotas: { a: { limit: 20, windowMs: 600_000 }, b: { limit: 1_000, windowMs: 600_000 } },
+          }),
+          secondary: tokenBucket({ capacity, refillPerSecond: 1 }),
+          onBackendFailure: 'closed',
+          now: () => frozen,
+        }),
+      );
+      const decisions = await Promise.all(
+        limiters.flatMap((limiter) => Array.from({ length: CALLERS }, () => limiter.allow('hot'))),
+      );
+      expect(decisions.filter((d) => d.failure !== undefined)).toEqual([]);
+      const admitted = Math.min(20, capacity);
+      expect(decisions.filter((d) => d.allowed)).toHaveLength(admitted);
+      const after = await limiters[0]?.peek('hot');
+      expect(after?.quotas.b?.remaining).toBe(1_000 - CLIENTS * CALLERS);
+      expect(after?.quotas['secondary:default']?.remaining).toBe(capacity - admitted);
+    },
+  );
 });
 
 describe('fixed window on the backend clock', () => {

@@ -8,7 +8,7 @@ import {
   slidingWindow,
   tokenBucket,
 } from '../src/index.js';
-import { expectKVError, failingWhen, unhealthy } from './helpers.js';
+import { expectKVError, failingWhen, recording, unhealthy } from './helpers.js';
 
 /** Each strategy with the limits of its quotas by name. */
 const STRATEGIES: [string, RateLimitStrategy, Record<string, number>][] = [
@@ -118,4 +118,24 @@ describe('errors that are not the policy’s', () => {
     expect(d.failure?.indeterminate).toBe(true);
     expect(increments).toBe(1);
   });
+
+  it.each(STRATEGIES.filter(([name]) => name !== 'fixedWindow'))(
+    'an indeterminate commit of %s is never retried',
+    async (_, strategy) => {
+      let operations = 0;
+      // The second operation, the commit after update's read, fails: it may have landed.
+      const { kv, calls } = recording(
+        failingWhen(await createMemoryBackend(), () => ++operations === 2, unhealthy),
+      );
+      const limiter = createRateLimiter({
+        backend: kv,
+        strategy,
+        onBackendFailure: 'closed',
+        now: () => 0,
+      });
+      const d = await limiter.allow('u');
+      expect(d.failure).toMatchObject({ indeterminate: true });
+      expect(calls).toEqual(['get', 'checkAndSet']);
+    },
+  );
 });

@@ -12,15 +12,22 @@ import { type Sweeper, startSweeper } from './sweeper.js';
 
 /** Most expired entries one sweep step reclaims before yielding to the event loop. */
 export const SWEEP_BATCH_SIZE = 1000;
+/**
+ * Most expired entries each operation reclaims on its way. More than one, so each write
+ * takes back more than it can add: expired entries stay few however fast keys are written,
+ * even while a busy process starves the sweep timer.
+ */
+export const RECLAIM_PER_OPERATION = 2;
 
 /**
  * The in-process Strongbox backend: a `Map` of entries plus an expiry index (a min-heap whose
  * entries know their own position). Every operation runs synchronously inside one call, so
  * each is atomic without locks. Expired entries are absent for every operation at once and
- * are reclaimed by a background sweep that does bounded work per step.
+ * are reclaimed by a background sweep that does bounded work per step, and a few at a time
+ * by every operation, so they stay few however fast keys are written.
  *
  * The internals are `protected` and split into small seams (`now`, `isLive`, `expiresAtFor`,
- * `liveEntry`, `counterValue`, `write`, `evict`, `sweep`) so test fixtures can subclass it and
+ * `liveEntry`, `counterValue`, `write`, `evict`, `sweep`, `reclaimOnTheWay`) so test fixtures can subclass it and
  * change one rule.
  * Create it with {@link createMemoryBackend}.
  */
@@ -69,8 +76,12 @@ export class MemoryBackend extends KVBackendBase {
     return parseCounter(value);
   }
 
-  /** The live entry of `key`, evicting an expired one on the way. */
+  /**
+   * The live entry of `key`, evicting an expired one on the way. Every operation starts here,
+   * so this is also where it reclaims up to {@link RECLAIM_PER_OPERATION} expired entries.
+   */
   protected liveEntry(key: string, now: number): MemoryEntry | undefined {
+    this.reclaimOnTheWay(now);
     const entry = this.store.get(key);
     if (entry === undefined || this.isLive(entry, now)) return entry;
     this.evict(entry);
@@ -104,8 +115,17 @@ export class MemoryBackend extends KVBackendBase {
    * a key renewed or re-created since it was first indexed is never removed.
    */
   protected sweep(): boolean {
-    const now = this.now();
-    for (let reclaimed = 0; reclaimed < this.sweepBatchSize; reclaimed++) {
+    return this.reclaimExpired(this.now(), this.sweepBatchSize);
+  }
+
+  /** What each operation reclaims: up to {@link RECLAIM_PER_OPERATION} expired entries. */
+  protected reclaimOnTheWay(now: number): void {
+    this.reclaimExpired(now, RECLAIM_PER_OPERATION);
+  }
+
+  /** Evict up to `limit` entries expired at `now`, earliest first; true when more may remain. */
+  protected reclaimExpired(now: number, limit: number): boolean {
+    for (let reclaimed = 0; reclaimed < limit; reclaimed++) {
       const next = this.expiries.peek();
       if (next === undefined || this.isLive(next, now)) return false;
       this.evict(next);

@@ -152,6 +152,30 @@ describe('fixedWindow', () => {
     expect((await limiter.allow('u', { cost: 3 })).allowed).toBe(true);
   });
 
+  it('peek reads with get, and only for a live counter increments by 0 for its ttl', async () => {
+    const clock = { t: 0 };
+    const { kv, calls, args } = recording(await createMemoryBackend({ clock: () => clock.t }));
+    const limiter = createRateLimiter({
+      backend: kv,
+      strategy: fixedWindow({ limit: 3, windowMs: 1_000 }),
+      onBackendFailure: 'closed',
+    });
+    const stored = 'ratelimit:p:fixedWindow:default:u';
+    await limiter.peek('u');
+    expect(calls).toEqual(['get']); // absent: a zero increment would create it
+    await limiter.allow('u');
+    calls.length = 0;
+    args.length = 0;
+    await limiter.peek('u');
+    expect(calls).toEqual(['get', 'increment']);
+    expect(args[1]?.slice(0, 2)).toEqual([stored, 0]);
+    expect(args[1]?.[2]).toMatchObject({ ttl: 1_000 });
+    clock.t = 1_000; // the window ended: the counter is gone
+    calls.length = 0;
+    expect(await limiter.peek('u')).toMatchObject({ remaining: 3, resetAfterMs: 0 });
+    expect(calls).toEqual(['get']);
+  });
+
   it('rejects when someone else wrote the key', async () => {
     const { kv, limiter } = await setup();
     await kv.set('ratelimit:p:fixedWindow:default:u', 'hello');

@@ -3,21 +3,27 @@ import { expect } from 'vitest';
 
 const OPERATIONS = ['get', 'set', 'checkAndSet', 'checkAndDelete', 'delete', 'increment'] as const;
 
-/** `kv` with a log of the data operations called on it (to prove "before any I/O"). */
-export function recording(kv: KVBackend): { kv: KVBackend; calls: string[] } {
+/**
+ * `kv` with a log of the data operations called on it (to prove "before any I/O"); `args[i]`
+ * holds the arguments of `calls[i]`.
+ */
+export function recording(kv: KVBackend): { kv: KVBackend; calls: string[]; args: unknown[][] } {
   const calls: string[] = [];
+  const args: unknown[][] = [];
   const proxy = new Proxy(kv, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        if ((OPERATIONS as readonly (string | symbol)[]).includes(property))
+      return (...given: unknown[]) => {
+        if ((OPERATIONS as readonly (string | symbol)[]).includes(property)) {
           calls.push(String(property));
-        return value.apply(target, args);
+          args.push(given);
+        }
+        return value.apply(target, given);
       };
     },
   });
-  return { kv: proxy, calls };
+  return { kv: proxy, calls, args };
 }
 
 /** `kv` whose data operations reject with the error `makeError` builds while `failing()` is true. */

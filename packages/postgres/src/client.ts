@@ -66,19 +66,39 @@ function reconnectDelay(attempt: number): number {
   return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** attempt, 1);
 }
 
+/** Each client's secrets list, shared by every backend on it (see {@link clientSecrets}). */
+const secretsOfClient = new WeakMap<object, string[]>();
+
 /**
  * The password the client authenticates with (raw and URL-encoded) and a TLS key passphrase:
  * scrubbed from every error. Works for a caller's `sql` too (porsager keeps its parsed
- * options on `sql.options`).
+ * options on `sql.options`). A password given as a function, which porsager calls at each
+ * connect, is known only from its answers: the function is wrapped so that each answer joins
+ * the list (a live list: errors after that connect are scrubbed of it).
  */
 export function clientSecrets(sql: PostgresClient): string[] {
-  const { pass, ssl } = sql.options as { pass?: unknown; ssl?: unknown };
-  const passphrase =
-    typeof ssl === 'object' && ssl !== null
-      ? (ssl as { passphrase?: unknown }).passphrase
-      : undefined;
-  const secrets = [pass, passphrase].filter((s): s is string => typeof s === 'string' && s !== '');
-  return [...new Set(secrets.flatMap((secret) => [secret, encodeURIComponent(secret)]))];
+  const options = sql.options as { pass?: unknown; ssl?: unknown };
+  const known = secretsOfClient.get(options);
+  if (known !== undefined) return known;
+  const secrets: string[] = [];
+  secretsOfClient.set(options, secrets);
+  const remember = (secret: unknown) => {
+    if (typeof secret !== 'string' || secret === '') return;
+    for (const form of [secret, encodeURIComponent(secret)]) {
+      if (!secrets.includes(form)) secrets.push(form);
+    }
+  };
+  const { pass, ssl } = options;
+  if (typeof pass === 'function') {
+    options.pass = async () => {
+      const answer: unknown = await pass();
+      remember(answer);
+      return answer;
+    };
+  } else remember(pass);
+  if (typeof ssl === 'object' && ssl !== null)
+    remember((ssl as { passphrase?: unknown }).passphrase);
+  return secrets;
 }
 
 /** Open `count` connections at once (porsager has no minimum pool) and check each answers. */

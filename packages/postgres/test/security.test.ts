@@ -3,6 +3,7 @@ import { isKVError, type KVError } from '@strongbox/core';
 import { freePort, startPostgres, type ThrowawayPostgresService } from '@strongbox/test-services';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientSecrets } from '../src/client.js';
 import { createPostgresBackend, type PostgresBackend } from '../src/index.js';
 
 /** The application role's password: characters that need URL encoding, so both forms are checked. */
@@ -151,6 +152,30 @@ describe('least privilege and redaction', () => {
     } finally {
       await admin`ALTER ROLE kv_app LOGIN`;
       await backend.close();
+    }
+  });
+
+  it('a password given as a function (porsager calls it at each connect) is scrubbed too', async () => {
+    const url = new URL(appUrl);
+    url.password = '';
+    let asked = 0;
+    const sql = postgres(url.toString(), {
+      max: 1,
+      onnotice: () => undefined,
+      pass: () => {
+        asked += 1;
+        return PASSWORD;
+      },
+    });
+    const secrets = clientSecrets(sql);
+    try {
+      await sql`SELECT 1`;
+      expect(asked).toBe(1);
+      // The list the backend scrubs with learns each answer.
+      expect(secrets).toEqual(expect.arrayContaining(FORMS));
+      expect(clientSecrets(sql)).toBe(secrets); // one list per client, one wrapper
+    } finally {
+      await sql.end();
     }
   });
 

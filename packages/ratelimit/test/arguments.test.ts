@@ -216,3 +216,63 @@ function revokedProxy(): object {
   revoke();
   return proxy;
 }
+
+describe('stored keys are checked whole, before any I/O', () => {
+  const utf8 = (text: string) => new TextEncoder().encode(text).length;
+
+  it.each([
+    ['one quota', fixedWindow({ limit: 5, windowMs: 1_000 }), undefined, 'p:fixedWindow:default:'],
+    [
+      'several quotas and a secondary',
+      fixedWindow({
+        quotas: { a: { limit: 5, windowMs: 1_000 }, longest: { limit: 5, windowMs: 1_000 } },
+      }),
+      tokenBucket({ capacity: 5, refillPerSecond: 1 }),
+      'p:fixedWindow:longest:',
+    ],
+  ])(
+    '%s: the longest stored key may take 1024 UTF-8 bytes, not one more',
+    async (_, strategy, secondary, longestStart) => {
+      const { kv, calls } = recording(await createMemoryBackend());
+      const prefix = 'é€:'; // 2- and 3-byte characters
+      const limiter = createRateLimiter({
+        backend: kv,
+        prefix,
+        strategy,
+        secondary,
+        onBackendFailure: 'closed',
+        now: () => 0,
+      });
+      // Up to the limit with 4-byte characters (two UTF-16 units each), the rest in ASCII.
+      const room = 1024 - utf8(prefix + longestStart);
+      const fits = '😀'.repeat(Math.floor(room / 4)) + 'k'.repeat(room % 4);
+      expect(utf8(prefix + longestStart + fits)).toBe(1024);
+      expect((await limiter.allow(fits)).allowed).toBe(true);
+      calls.length = 0;
+      for (const tooLong of [`${fits}k`, `€kk${fits.slice(2)}`]) {
+        expect(utf8(prefix + longestStart + tooLong)).toBe(1025);
+        await expectKVError(limiter.allow(tooLong), 'INVALID_KEY');
+        await expectKVError(limiter.peek(tooLong), 'INVALID_KEY');
+        await expectKVError(limiter.reset(tooLong), 'INVALID_KEY');
+      }
+      expect(calls).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['a lone surrogate', 'rl\uD800:'],
+    ['U+0000', 'rl\0:'],
+  ])('a prefix with %s makes every call reject with INVALID_KEY', async (_, prefix) => {
+    const { kv, calls } = recording(await createMemoryBackend());
+    const limiter = createRateLimiter({
+      backend: kv,
+      prefix,
+      strategy: fixedWindow({ limit: 5, windowMs: 1_000 }),
+      onBackendFailure: 'open',
+    });
+    await expectKVError(limiter.allow('k'), 'INVALID_KEY');
+    await expectKVError(limiter.peek('k'), 'INVALID_KEY');
+    await expectKVError(limiter.reset('k'), 'INVALID_KEY');
+    expect(calls).toEqual([]);
+  });
+});

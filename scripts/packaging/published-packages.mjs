@@ -37,8 +37,16 @@ export function entryPoints(pkg) {
     .map((subpath) => (subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`));
 }
 
-/** Published packages that are not adapters: they have no `create<Name>Backend` factory. */
-const NOT_ADAPTERS = new Set(['@strongbox/core', '@strongbox/ratelimit']);
+/**
+ * Published packages that are not adapters: no `create<Name>Backend` factory that builds a backend
+ * from nothing (failover's wraps two backends it is given).
+ */
+const NOT_ADAPTERS = new Set([
+  '@strongbox/core',
+  '@strongbox/ratelimit',
+  '@strongbox/failover',
+  '@strongbox/opentelemetry',
+]);
 
 /**
  * The adapter factory DESIGN.md names for an adapter package (`@strongbox/redis` ->

@@ -2,7 +2,6 @@ import type { Counter, OperationOptions } from './backend.js';
 import type { Interruption } from './deadline.js';
 import { captureAsyncContext, type RunInContext } from './diagnostics.js';
 import { isKVError, type KVError } from './errors.js';
-import { unrefTimer } from './timers.js';
 
 /** Sends one increment request (a lone call or a batch's summed delta) to the backend. */
 export type SendIncrement = (
@@ -119,8 +118,9 @@ export class IncrementCombiner {
         context: captureAsyncContext('increment'),
       };
       if (timeout !== undefined) {
+        // Not unref'd, like a sent call's deadline: it keeps the process alive until the call
+        // has its outcome, even behind a request whose driver holds nothing that would.
         member.timer = setTimeout(() => this.#leave(key, member, 'TIMEOUT'), timeout);
-        unrefTimer(member.timer);
       }
       if (member.signal !== undefined) {
         member.onAbort = () => this.#leave(key, member, 'ABORTED');

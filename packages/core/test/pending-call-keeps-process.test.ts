@@ -46,4 +46,22 @@ describe('a pending call', () => {
     `;
     expect(await runChild(script)).toEqual({ code: 0, stdout: 'TIMEOUT TIMEOUT' });
   });
+
+  it('settles with TIMEOUT at its deadline while it waits to be combined behind an increment that never settles', async () => {
+    // The first increment has no deadline and its driver holds nothing: only the waiting
+    // call's own deadline is left to keep the process running.
+    const script = `
+      const { KVBackendBase } = await import(${JSON.stringify(distEntry)});
+      class SilentDriver extends KVBackendBase {
+        constructor() { super({ name: 'silent' }); }
+        doIncrement() { return new Promise(() => {}); }
+        async doClose() {}
+      }
+      const kv = new SilentDriver();
+      void kv.increment('k', 1);
+      const waiting = await kv.increment('k', 1, { timeout: 200 }).catch((error) => error.code);
+      console.log(waiting);
+    `;
+    expect(await runChild(script)).toEqual({ code: 0, stdout: 'TIMEOUT' });
+  });
 });

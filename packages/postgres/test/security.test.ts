@@ -179,6 +179,52 @@ describe('least privilege and redaction', () => {
     }
   });
 
+  it('redactKeys leaves keys out of driver errors, timeouts and purge failures too', async () => {
+    const key = 'secret-key-42';
+    const purgeErrors: KVError[] = [];
+    const backend = await createPostgresBackend({
+      url: appUrl,
+      schema: 'kv',
+      table: 'store',
+      redactKeys: true,
+      purgeInterval: 20,
+      onError: (error) => purgeErrors.push(error),
+    });
+    const shown: Array<[string, unknown]> = [];
+    try {
+      // The server names the failing row, key included, in its error.
+      await admin.unsafe(
+        `ALTER TABLE kv.store ADD CONSTRAINT no_secret CHECK (key <> '${key}') NOT VALID`,
+      );
+      shown.push(['check violation', await backend.set(key, 'v').catch((e: unknown) => e)]);
+      shown.push([
+        'timeout',
+        await admin.begin(async (tx) => {
+          await tx`LOCK TABLE kv.store IN ACCESS EXCLUSIVE MODE`;
+          return backend.get(key, { timeout: 200 }).catch((e: unknown) => e);
+        }),
+      ]);
+      await admin`REVOKE DELETE ON kv.store FROM kv_app`;
+      await admin.unsafe(
+        `INSERT INTO kv.store VALUES ('${key}-dead', '\\x00', clock_timestamp() - interval '1 minute')`,
+      );
+      await expect.poll(() => purgeErrors.length).toBeGreaterThan(0);
+      shown.push(['purge', purgeErrors[0]]);
+    } finally {
+      await admin`GRANT DELETE ON kv.store TO kv_app`;
+      await admin.unsafe(`DELETE FROM kv.store WHERE starts_with(key, '${key}')`);
+      await admin.unsafe('ALTER TABLE kv.store DROP CONSTRAINT IF EXISTS no_secret');
+      await backend.close();
+    }
+    const codes = shown.map(([, error]) => (error as KVError).code);
+    expect(codes).toEqual(['SET_FAILED', 'TIMEOUT', 'PURGE_FAILED']);
+    for (const [what, error] of shown) {
+      expect(isKVError(error), what).toBe(true);
+      expect((error as KVError).key, what).toBeUndefined();
+      expect(everythingShownOf(error), what).not.toContain(key);
+    }
+  });
+
   it('redactKeys leaves keys out of errors', async () => {
     const backend = await createPostgresBackend({
       url: appUrl,

@@ -330,9 +330,16 @@ export abstract class KVBackendBase implements KVBackend {
       return Promise.reject(this.failure(op, key, error));
     }
     const timeout = options?.timeout ?? this.#operationTimeout;
+    const signal = options?.signal;
+    if (signal === undefined && timeout === undefined) {
+      // Nothing can interrupt the call: only its failure is mapped (no per-call race closures).
+      return pending.then(undefined, (error: unknown) => {
+        throw this.failure(op, key, error);
+      });
+    }
     return raceInterruptions(
       pending,
-      options?.signal,
+      signal,
       timeout,
       (reason) => {
         this.onInterrupted(pending, reason);

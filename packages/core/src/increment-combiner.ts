@@ -53,10 +53,11 @@ interface Batch {
   readonly controller: AbortController | undefined;
 }
 
-/** The calls of one key waiting behind the request in flight. */
-interface KeyQueue {
-  waiting: Member[];
-}
+/**
+ * A key's entry while a request of it is in flight and no call waits: the common, uncontended
+ * case then allocates no queue.
+ */
+const NONE_WAITING: readonly Member[] = Object.freeze([]);
 
 /**
  * Combines concurrent `increment` calls on one key (see DESIGN.md, "Combining"): the first
@@ -66,7 +67,8 @@ interface KeyQueue {
  * at the combined request's moment, which lies between every member's call and answer.
  */
 export class IncrementCombiner {
-  readonly #keys = new Map<string, KeyQueue>();
+  /** The calls of each key with a request in flight that wait behind it (in call order). */
+  readonly #keys = new Map<string, Member[] | typeof NONE_WAITING>();
   readonly #send: SendIncrement;
   readonly #errors: CombinerErrors;
   readonly #defaultTimeout: number | undefined;
@@ -85,11 +87,10 @@ export class IncrementCombiner {
     ttl: number,
     options: OperationOptions | undefined,
   ): Promise<Counter> {
-    const queue = this.#keys.get(key);
-    if (queue === undefined) {
+    const queued = this.#keys.get(key);
+    if (queued === undefined) {
       // No contention: send at once under the caller's own options, adding nothing.
-      const queue: KeyQueue = { waiting: [] };
-      this.#keys.set(key, queue);
+      this.#keys.set(key, NONE_WAITING);
       let sent: Promise<Counter>;
       try {
         sent = this.#send(key, delta, ttl, options, 1);
@@ -97,7 +98,7 @@ export class IncrementCombiner {
         // A subclass's run() that throws must not leave the key's queue without a request.
         sent = Promise.reject(error);
       }
-      const next = () => this.#sendNext(key, queue);
+      const next = () => this.#sendNext(key);
       sent.then(next, next);
       return sent;
     }
@@ -126,33 +127,42 @@ export class IncrementCombiner {
         member.onAbort = () => this.#leave(key, member, 'ABORTED');
         member.signal.addEventListener('abort', member.onAbort, { once: true });
       }
-      queue.waiting.push(member);
+      this.#waiting(key).push(member);
     });
   }
 
   /** Reject every call not yet sent with CLOSED (determinate: nothing of theirs was sent). */
   close(): void {
     this.#closed = true;
-    for (const [key, queue] of this.#keys) {
-      const waiting = queue.waiting;
-      queue.waiting = [];
+    for (const [key, waiting] of this.#keys) {
+      this.#keys.set(key, NONE_WAITING);
       for (const member of waiting) this.#settle(member)?.reject(this.#errors.closed(key));
     }
   }
 
-  /** Send the next batch of `key`'s queue, or forget the key when nobody waits. */
-  #sendNext(key: string, queue: KeyQueue): void {
-    const members = takeBatch(queue.waiting);
-    if (members.length === 0) {
+  /** The calls waiting behind `key`'s request in flight, as an array that may grow. */
+  #waiting(key: string): Member[] {
+    const queued = this.#keys.get(key);
+    if (queued !== undefined && queued !== NONE_WAITING) return queued as Member[];
+    const waiting: Member[] = [];
+    this.#keys.set(key, waiting);
+    return waiting;
+  }
+
+  /** Send the next batch of `key`'s waiting calls, or forget the key when nobody waits. */
+  #sendNext(key: string): void {
+    const waiting = this.#keys.get(key);
+    if (waiting === undefined || waiting.length === 0) {
       this.#keys.delete(key);
       return;
     }
-    const next = () => this.#sendNext(key, queue);
-    this.#sendBatch(key, queue, members).then(next, next);
+    const members = takeBatch(waiting as Member[]);
+    const next = () => this.#sendNext(key);
+    this.#sendBatch(key, members).then(next, next);
   }
 
   /** Send `members` as one request and deliver each its share; resolves once it is answered. */
-  async #sendBatch(key: string, queue: KeyQueue, members: Member[]): Promise<void> {
+  async #sendBatch(key: string, members: Member[]): Promise<void> {
     let delta = 0;
     let deadline = 0;
     let canLeave = false;
@@ -184,7 +194,7 @@ export class IncrementCombiner {
         // Nothing was written and some prefix may still fit: the members still present go
         // back to the front of the queue, to be sent one at a time in call order. Until then
         // they wait like any other call (leaving or closing is determinate again).
-        this.#requeueAlone(key, queue, members);
+        this.#requeueAlone(key, members);
         return;
       }
       for (const member of members) this.#settle(member)?.reject(error);
@@ -199,7 +209,7 @@ export class IncrementCombiner {
   }
 
   /** Put the members of an overflowed batch that are still present back at the queue's front. */
-  #requeueAlone(key: string, queue: KeyQueue, members: Member[]): void {
+  #requeueAlone(key: string, members: Member[]): void {
     const present = members.filter((member) => member.state === 'sent');
     for (const member of present) {
       member.state = 'waiting';
@@ -207,7 +217,7 @@ export class IncrementCombiner {
       member.alone = true;
       if (this.#closed) this.#settle(member)?.reject(this.#errors.closed(key));
     }
-    if (!this.#closed) queue.waiting.unshift(...present);
+    if (!this.#closed && present.length > 0) this.#waiting(key).unshift(...present);
   }
 
   /** A member's signal or deadline fired: it leaves its queue, or its request. */
@@ -215,9 +225,9 @@ export class IncrementCombiner {
     const { state, batch } = member;
     if (state === 'done') return;
     if (state === 'waiting') {
-      const queue = this.#keys.get(key);
-      const index = queue?.waiting.indexOf(member) ?? -1;
-      if (index >= 0) queue?.waiting.splice(index, 1);
+      const waiting = this.#keys.get(key) as Member[] | undefined;
+      const index = waiting?.indexOf(member) ?? -1;
+      if (index >= 0) waiting?.splice(index, 1);
     }
     this.#settle(member)?.reject(this.#errors.interrupted(key, reason, state === 'sent'));
     // The request stops only when nobody waits for it any more; its deltas count either way.
@@ -237,11 +247,10 @@ export class IncrementCombiner {
 /**
  * Take the next batch off the front of `waiting`: calls with the first call's ttl whose
  * deltas share one sign (0 fits either) and whose running sum stays a safe integer; a call
- * re-queued after an overflow goes alone.
+ * re-queued after an overflow goes alone. `waiting` is not empty.
  */
 function takeBatch(waiting: Member[]): Member[] {
-  const first = waiting[0];
-  if (first === undefined) return [];
+  const first = waiting[0] as Member;
   if (first.alone) return waiting.splice(0, 1);
   let sum = 0;
   let sign = 0;

@@ -3,6 +3,7 @@ import {
   checkOperationOptions,
   isKVError,
   KVError,
+  MAX_KEY_BYTES,
   type OperationOptions,
   readOptions,
 } from '@strongbox/core';
@@ -14,6 +15,7 @@ import {
   notConsulted,
   type QuotaDecision,
   type RateLimitDecision,
+  soleDecision,
   tooCostly,
 } from './decision.js';
 import { type RateLimiterOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -44,6 +46,15 @@ export interface RateLimiter {
 
 type Role = 'p' | 's';
 
+/** The quota of a single-quota limiter without secondary, ready for the short path. */
+interface SoleQuota {
+  readonly quota: Quota;
+  /** Its stored key without the caller's key. */
+  readonly keyStart: string;
+  /** The limiter's decision from the quota's (made once, not per call). */
+  readonly decide: (decision: QuotaDecision) => RateLimitDecision;
+}
+
 /**
  * Create a rate limiter. Every option is checked here; a bad one throws a `KVError`
  * `INVALID_CONFIG`. Keys are stored as `<prefix><p|s>:<strategy>:<quota>:<key>` (`p` for
@@ -71,6 +82,17 @@ class StrongboxRateLimiter implements RateLimiter {
   readonly #allQuotas: readonly NamedLimit[];
   /** The smallest limit: a cost above it is denied without I/O. */
   readonly #smallestLimit: number;
+  /**
+   * Whether a valid key makes valid stored keys unless they grow too long: the prefix has no
+   * lone surrogate and no U+0000 (the rest of a stored key's start is ASCII).
+   */
+  readonly #prefixIsClean: boolean;
+  /** UTF-16 length of the longest stored key's start (`<prefix><p|s>:<strategy>:<quota>:`). */
+  readonly #longestKeyStart: number;
+  /** The one quota of a single-quota limiter without secondary. */
+  readonly #sole: SoleQuota | undefined;
+  /** The quota call of every call without signal, timeout or app clock. */
+  readonly #plainCall: QuotaCall;
 
   constructor(config: ResolvedOptions) {
     this.#config = config;
@@ -80,10 +102,42 @@ class StrongboxRateLimiter implements RateLimiter {
     this.#secondaryQuotas = config.secondary ? namedLimits(config.secondary, 'secondary:') : [];
     this.#allQuotas = [...namedLimits(config.primary, ''), ...this.#secondaryQuotas];
     this.#smallestLimit = Math.min(...this.#allQuotas.map(({ limit }) => limit));
+    this.#prefixIsClean = config.prefix === '' || checkKey(config.prefix) === undefined;
+    this.#longestKeyStart = Math.max(...this.#storedKeys('').map((start) => start.length));
+    const [quota, ...others] = config.primary.quotas;
+    if (quota !== undefined && others.length === 0 && config.secondary === undefined) {
+      const { name } = this.#allQuotas[0] as NamedLimit;
+      this.#sole = {
+        quota,
+        keyStart: this.#storedKey(config.primary, 'p', quota, ''),
+        decide: (decision) => soleDecision(name, decision),
+      };
+    }
+    this.#plainCall = Object.freeze({ backend: config.backend, time: 0, options: undefined });
   }
 
-  async allow(key: string, options?: AllowOptions): Promise<RateLimitDecision> {
-    const { cost, call } = this.#check(key, options);
+  allow(key: string, options?: AllowOptions): Promise<RateLimitDecision> {
+    let checked: { cost: number; call: QuotaCall };
+    try {
+      checked = this.#check(key, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { cost, call } = checked;
+    const sole = this.#sole;
+    if (sole === undefined || cost > this.#smallestLimit) return this.#allowEach(key, cost, call);
+    // The common case, one quota and no secondary: one quota call and one step after it.
+    let decided: Promise<QuotaDecision>;
+    try {
+      decided = sole.quota.allow(sole.keyStart + key, cost, call);
+    } catch (error) {
+      decided = Promise.reject(error);
+    }
+    return decided.then(sole.decide, this.#onFailure);
+  }
+
+  /** {@link allow} for several quotas or a cost above a limit. */
+  async #allowEach(key: string, cost: number, call: QuotaCall): Promise<RateLimitDecision> {
     const tooCostly = this.#overLimit(cost);
     if (tooCostly !== undefined) return tooCostly;
     const { primary, secondary } = this.#config;
@@ -123,16 +177,15 @@ class StrongboxRateLimiter implements RateLimiter {
 
   async reset(key: string, options?: OperationOptions): Promise<void> {
     const { perCall } = this.#checkArguments(key, options);
-    const { backend, primary, secondary } = this.#config;
-    const keys = this.#keys(primary, 'p', key);
-    if (secondary !== undefined) keys.push(...this.#keys(secondary, 's', key));
-    await settleAll(keys.map((k) => backend.delete(k, perCall)));
+    const { backend } = this.#config;
+    await settleAll(this.#storedKeys(key).map((k) => backend.delete(k, perCall)));
   }
 
   /** {@link #checkArguments}, then the app clock read for the call. */
   #check(key: string, options: AllowOptions | undefined): { cost: number; call: QuotaCall } {
     const { cost, perCall } = this.#checkArguments(key, options);
-    return { cost, call: { backend: this.#config.backend, now: this.#clock(), options: perCall } };
+    if (perCall === undefined && !this.#needsClock) return { cost, call: this.#plainCall };
+    return { cost, call: { backend: this.#config.backend, time: this.#clock(), options: perCall } };
   }
 
   /**
@@ -142,17 +195,16 @@ class StrongboxRateLimiter implements RateLimiter {
   #checkArguments(
     key: string,
     options: AllowOptions | undefined,
-  ): { cost: number; perCall: OperationOptions } {
+  ): { cost: number; perCall: OperationOptions | undefined } {
     const keyProblem = checkKey(key);
     if (keyProblem !== undefined) throw callError(keyProblem.code, keyProblem.detail);
-    const { primary, secondary } = this.#config;
-    for (const k of [
-      ...this.#keys(primary, 'p', key),
-      ...(secondary ? this.#keys(secondary, 's', key) : []),
-    ]) {
-      const composed = checkKey(k);
-      if (composed !== undefined)
-        throw callError('INVALID_KEY', `with the limiter's prefix: ${composed.detail}`);
+    // Well-formed strings join into a well-formed one: only the prefix or the length can fail.
+    if (!this.#prefixIsClean || (this.#longestKeyStart + key.length) * 3 > MAX_KEY_BYTES) {
+      for (const k of this.#storedKeys(key)) {
+        const composed = checkKey(k);
+        if (composed !== undefined)
+          throw callError('INVALID_KEY', `with the limiter's prefix: ${composed.detail}`);
+      }
     }
     const { options: read, problem: unreadable } = readOptions(options);
     let cost: unknown;
@@ -166,15 +218,17 @@ class StrongboxRateLimiter implements RateLimiter {
     }
     const optionsProblem = unreadable ?? checkOperationOptions(read);
     if (optionsProblem !== undefined) throw callError(optionsProblem.code, optionsProblem.detail);
+    if (read?.signal === undefined && read?.timeout === undefined)
+      return { cost, perCall: undefined };
     const perCall: OperationOptions = {};
-    if (read?.signal !== undefined) perCall.signal = read.signal;
-    if (read?.timeout !== undefined) perCall.timeout = read.timeout;
+    if (read.signal !== undefined) perCall.signal = read.signal;
+    if (read.timeout !== undefined) perCall.timeout = read.timeout;
     return { cost, perCall };
   }
 
   /** The app clock read once for this call, so every step and retry of it sees one time. */
-  #clock(): () => number {
-    if (!this.#needsClock) return () => 0;
+  #clock(): number {
+    if (!this.#needsClock) return 0;
     let time: unknown;
     try {
       time = this.#config.now();
@@ -184,7 +238,7 @@ class StrongboxRateLimiter implements RateLimiter {
     if (typeof time !== 'number' || !Number.isFinite(time)) {
       throw callError('INVALID_CONFIG', 'options.now must return a finite number of ms');
     }
-    return () => time;
+    return time;
   }
 
   /**
@@ -218,9 +272,18 @@ class StrongboxRateLimiter implements RateLimiter {
     }));
   }
 
-  #onFailure(error: unknown): RateLimitDecision {
+  /** The policy's decision on a backend failure; any other error is rethrown. */
+  readonly #onFailure = (error: unknown): RateLimitDecision => {
     if (!isPolicyFailure(error)) throw error;
     return failureDecision(this.#config.onBackendFailure, this.#allQuotas, error);
+  };
+
+  /** Every stored key of `key`, the primary's first. */
+  #storedKeys(key: string): string[] {
+    const { primary, secondary } = this.#config;
+    const keys = this.#keys(primary, 'p', key);
+    if (secondary !== undefined) keys.push(...this.#keys(secondary, 's', key));
+    return keys;
   }
 
   #keys(strategy: Strategy, role: Role, key: string): string[] {

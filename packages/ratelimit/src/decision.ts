@@ -49,6 +49,12 @@ export function combineDecisions(named: readonly NamedDecision[]): RateLimitDeci
   return { ...binding, allowed: named.every(({ decision }) => decision.allowed), quotas };
 }
 
+/** The decision of a limiter with one quota, named `name`: that quota's own. */
+export function soleDecision(name: string, decision: QuotaDecision): RateLimitDecision {
+  const { allowed, limit, remaining, resetAfterMs, retryAfterMs } = decision;
+  return { allowed, limit, remaining, resetAfterMs, retryAfterMs, quotas: { [name]: decision } };
+}
+
 function binds(candidate: QuotaDecision, current: QuotaDecision): boolean {
   if (candidate.allowed !== current.allowed) return !candidate.allowed;
   if (!candidate.allowed) return candidate.retryAfterMs > current.retryAfterMs;

@@ -1,19 +1,31 @@
+import type { Counter } from '@strongbox/core';
 import type { QuotaDecision } from './decision.js';
 import type { Quota, QuotaCall } from './quota.js';
 import { readWindowCounter, windowTtl } from './window-counter.js';
 
 /** One fixed-window quota: one `increment` per call, window end = the counter's expiry. */
 export class FixedWindowQuota implements Quota {
+  /** The increment options of a call without signal or timeout (one object for all). */
+  readonly #windowOnly: { readonly ttl: number };
+
   constructor(
     readonly name: string,
     readonly limit: number,
     private readonly windowMs: number,
-  ) {}
+  ) {
+    this.#windowOnly = Object.freeze({ ttl: windowMs });
+  }
 
-  async allow(key: string, cost: number, { backend, options }: QuotaCall): Promise<QuotaDecision> {
+  allow(key: string, cost: number, { backend, options }: QuotaCall): Promise<QuotaDecision> {
     // Every call is charged, allowed or denied: one round trip, no read-then-write race.
-    const counter = await backend.increment(key, cost, { ...options, ttl: this.windowMs });
-    const ttl = windowTtl(backend, key, counter, this.windowMs);
+    const incrementOptions =
+      options === undefined ? this.#windowOnly : { ...options, ttl: this.windowMs };
+    return backend
+      .increment(key, cost, incrementOptions)
+      .then((counter) => this.#decision(windowTtl(backend, key, counter, this.windowMs), counter));
+  }
+
+  #decision(ttl: number, counter: Counter): QuotaDecision {
     const allowed = counter.value <= this.limit;
     return {
       allowed,

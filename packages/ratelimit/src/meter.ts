@@ -22,8 +22,7 @@ export class MeterQuota implements Quota {
     this.#capacityMs = limit * msPerUnit;
   }
 
-  allow(key: string, cost: number, { backend, now, options }: QuotaCall): Promise<QuotaDecision> {
-    const time = now();
+  allow(key: string, cost: number, { backend, time, options }: QuotaCall): Promise<QuotaDecision> {
     return update(
       backend,
       key,
@@ -46,9 +45,8 @@ export class MeterQuota implements Quota {
   async peek(
     key: string,
     cost: number,
-    { backend, now, options }: QuotaCall,
+    { backend, time, options }: QuotaCall,
   ): Promise<QuotaDecision> {
-    const time = now();
     const current = await backend.get(key, options);
     const { debt } = this.#debtAt(current, time, () => foreignState(backend, key, this.kind));
     if (debt + cost * this.msPerUnit > this.#capacityMs + EPSILON) return this.#denied(debt, cost);

@@ -4,10 +4,10 @@ import type { QuotaDecision } from './decision.js';
 /** What a quota needs for one call. */
 export interface QuotaCall {
   backend: KVBackend;
-  /** The app clock (ms); only the update-based strategies read it. */
-  now: () => number;
-  /** The caller's signal and timeout, passed to every backend call. */
-  options: OperationOptions;
+  /** The app clock (ms) read once for the call; 0 where no quota reads it (fixed windows). */
+  time: number;
+  /** The caller's signal and timeout, passed to every backend call; undefined for neither. */
+  options: OperationOptions | undefined;
 }
 
 /** One quota of a strategy, on its own backend key. */

@@ -26,8 +26,7 @@ export class SlidingWindowQuota implements Quota {
     private readonly windowMs: number,
   ) {}
 
-  allow(key: string, cost: number, { backend, now, options }: QuotaCall): Promise<QuotaDecision> {
-    const time = now();
+  allow(key: string, cost: number, { backend, time, options }: QuotaCall): Promise<QuotaDecision> {
     return update(
       backend,
       key,
@@ -53,9 +52,8 @@ export class SlidingWindowQuota implements Quota {
   async peek(
     key: string,
     cost: number,
-    { backend, now, options }: QuotaCall,
+    { backend, time, options }: QuotaCall,
   ): Promise<QuotaDecision> {
-    const time = now();
     const stored = await backend.get(key, options);
     const windows = this.#windows(stored, time, () => foreignState(backend, key, 'slidingWindow'));
     if (this.#estimate(windows) + cost > this.limit + EPSILON) return this.#denied(windows, cost);

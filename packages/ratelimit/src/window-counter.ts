@@ -15,7 +15,7 @@ export async function readWindowCounter(
   backend: KVBackend,
   key: string,
   windowMs: number,
-  options: OperationOptions,
+  options: OperationOptions | undefined,
 ): Promise<Counter | null> {
   const stored = await backend.get(key, options);
   if (stored === null) return null;

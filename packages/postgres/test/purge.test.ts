@@ -85,6 +85,47 @@ describe('postgres purge', () => {
     expect(purged).toBeGreaterThan(0); // the race did happen
   });
 
+  it('never removes a row another transaction makes live while the purge runs (row lock held at the right moment)', async () => {
+    await backend.set('revived', 'dying', { ttl: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 10)); // expired now, not purged
+    let commit!: () => void;
+    const committed = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    // Another session revives the expired row and keeps it locked until told to commit.
+    const reviving = admin.begin(async (tx) => {
+      await tx.unsafe(
+        `UPDATE ${backend.table} SET value = convert_to('live', 'UTF8'), expires_at = clock_timestamp() + interval '1 hour' WHERE key = 'revived'`,
+      );
+      locked();
+      await committed;
+    });
+    await isLocked;
+    const purge = backend.purgeExpired();
+    // A purge that waits for the lock (instead of skipping the row) must see the revived row
+    // once the lock is released; a correct one skips the locked row and is done.
+    await Promise.race([
+      purge,
+      waitUntil('the purge to wait for the row lock', async () => {
+        const [row] = await admin.unsafe(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE wait_event_type = 'Lock' AND query LIKE '%expired AS%' AND query LIKE $1`,
+          [`%${backend.table}%`],
+        );
+        return row?.n === 1;
+      }),
+    ]);
+    commit();
+    await reviving;
+    await purge;
+    expect(await backend.get('revived')).toBe('live');
+    await backend.delete('revived');
+  });
+
   it('purges in the background every purgeInterval, reports failures to onError, and stops on close', async () => {
     const errors: KVError[] = [];
     const { backend: purging, dispose: disposePurging } = await freshBackend({

@@ -28,14 +28,34 @@ export interface OperationTraceContext {
   errorCode?: KVErrorCode;
 }
 
+/**
+ * Published on the plain channel {@link UPDATE_CONFLICT_CHANNEL} each time an `update` batch's
+ * commit finds the value changed since its read (a stale remembered value does not count).
+ */
+export interface UpdateConflictMessage {
+  /** The backend's name. */
+  readonly backend: string;
+  /** How many `update` calls the conflicting commit carried. */
+  readonly calls: number;
+}
+
+/** The channel of {@link UpdateConflictMessage}s. */
+export const UPDATE_CONFLICT_CHANNEL = 'strongbox:update:conflict';
+
 /** The part of Node's `TracingChannel` core uses. */
 interface TracingChannel {
   readonly hasSubscribers: boolean;
   tracePromise<T>(fn: () => Promise<T>, context: object): Promise<T>;
 }
 
+interface Channel {
+  readonly hasSubscribers: boolean;
+  publish(message: unknown): void;
+}
+
 interface DiagnosticsChannelModule {
   tracingChannel(name: string): TracingChannel;
+  channel(name: string): Channel;
 }
 
 /** The name prefix of every channel: `tracingChannel('strongbox:get')` and so on. */
@@ -56,6 +76,18 @@ export function operationChannel(op: KVOperation): TracingChannel | undefined {
     channels.set(op, channel);
   }
   return channel ?? undefined;
+}
+
+let updateConflicts: Channel | null | undefined;
+
+/** Report a conflicting `update` commit, if anyone listens. */
+export function publishUpdateConflict(backend: string, calls: number): void {
+  if (updateConflicts === undefined) {
+    updateConflicts = loadDiagnostics()?.channel(UPDATE_CONFLICT_CHANNEL) ?? null;
+  }
+  if (updateConflicts?.hasSubscribers) {
+    updateConflicts.publish({ backend, calls } satisfies UpdateConflictMessage);
+  }
 }
 
 /** Run `work` as one traced operation on `channel`, adding the error code on a rejection. */
@@ -106,7 +138,9 @@ function loadDiagnostics(): DiagnosticsChannelModule | null {
       | Partial<DiagnosticsChannelModule>
       | undefined;
     diagnostics =
-      typeof module?.tracingChannel === 'function' ? (module as DiagnosticsChannelModule) : null;
+      typeof module?.tracingChannel === 'function' && typeof module.channel === 'function'
+        ? (module as DiagnosticsChannelModule)
+        : null;
   }
   return diagnostics;
 }

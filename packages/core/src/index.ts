@@ -16,7 +16,12 @@ export {
 } from './classify.js';
 export { parseCounter } from './counter.js';
 export { type Interruption, raceInterruptions } from './deadline.js';
-export { type OperationTraceContext, TRACING_CHANNEL_PREFIX } from './diagnostics.js';
+export {
+  type OperationTraceContext,
+  TRACING_CHANNEL_PREFIX,
+  UPDATE_CONFLICT_CHANNEL,
+  type UpdateConflictMessage,
+} from './diagnostics.js';
 export { FAILURE_CODE_BY_OP, KV_ERROR_CODES, type KVErrorCode, WRITE_OPS } from './error-codes.js';
 export { isHealthError, isIndeterminate, isKVError, KVError, type KVErrorInit } from './errors.js';
 export { type OptionsRead, readOptions } from './read-options.js';

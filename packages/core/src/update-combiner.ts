@@ -1,5 +1,6 @@
 import type { KVBackend, WriteOptions } from './backend.js';
 import type { Interruption } from './deadline.js';
+import { publishUpdateConflict } from './diagnostics.js';
 import { KVError } from './errors.js';
 import { timersAndListeners } from './update-interruptions.js';
 import { runStep, type StepOutcome } from './update-step.js';
@@ -134,6 +135,7 @@ async function runBatch(
         return;
       }
       state.remembered = undefined;
+      if (remembered === undefined) publishUpdateConflict(kv.name, present.length);
       for (const member of present) {
         if (member.state !== 'committing') continue;
         member.state = 'batched';

@@ -1,9 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { tracingChannel } from 'node:diagnostics_channel';
+import { subscribe, tracingChannel, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KVBackendBase } from '../src/backend-base.js';
-import type { OperationTraceContext } from '../src/diagnostics.js';
+import {
+  type OperationTraceContext,
+  UPDATE_CONFLICT_CHANNEL,
+  type UpdateConflictMessage,
+} from '../src/diagnostics.js';
 import { isKVError } from '../src/errors.js';
+import { update } from '../src/update.js';
 import { LinearizabilityTestBackend } from './linearizability-test-backend.js';
 
 /** A Map-backed backend whose `get` of the key 'broken' fails like a lost connection. */
@@ -133,5 +138,26 @@ describe('diagnostics channels', () => {
     );
     // Call 0 goes alone; calls 1..4 wait and go as one batch, in call 1's context.
     expect(startedIn).toEqual([0, 1]);
+  });
+
+  it('report each conflicting update commit on strongbox:update:conflict', async () => {
+    const conflicts: UpdateConflictMessage[] = [];
+    const listener = (message: unknown) => void conflicts.push(message as UpdateConflictMessage);
+    subscribe(UPDATE_CONFLICT_CHANNEL, listener);
+    unsubscribers.push(() => unsubscribe(UPDATE_CONFLICT_CHANNEL, listener));
+    const kv = new MapBackend();
+    await kv.set('k', '0');
+    let interfered = false;
+    const result = await update(kv, 'k', (current) => {
+      // Another writer changes the key between this call's read and its commit, once.
+      if (!interfered) {
+        interfered = true;
+        void kv.set('k', '10');
+      }
+      return { result: current, next: String(Number(current) + 1) };
+    });
+    expect(result).toBe('10');
+    expect(await kv.get('k')).toBe('11');
+    expect(conflicts).toEqual([{ backend: 'map', calls: 1 }]);
   });
 });

@@ -16,6 +16,7 @@ import { incrementAcceptsLooseNumbers } from './increment-accepts-loose-numbers.
 import { incrementClientClock } from './increment-client-clock.js';
 import { incrementLineAnchored } from './increment-line-anchored.js';
 import { incrementRestartsTtl } from './increment-restarts-ttl.js';
+import { incrementTtlInSeconds } from './increment-ttl-in-seconds.js';
 import { keepTtlAbsentExpires } from './keep-ttl-absent-expires.js';
 import { keepTtlIgnored } from './keep-ttl-ignored.js';
 import { keyLengthInCodeUnits } from './key-length-in-code-units.js';
@@ -68,5 +69,6 @@ export const FIXTURES: readonly BrokenFixture[] = [
   incrementAcceptsLooseNumbers,
   incrementLineAnchored,
   incrementClientClock,
+  incrementTtlInSeconds,
   nonAtomicIncrement,
 ];

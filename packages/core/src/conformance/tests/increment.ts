@@ -91,12 +91,27 @@ const CALLERS = 50;
 const INCREMENTS_PER_CALLER = 4;
 const YIELDS: readonly Yield[] = ['none', 'microtask', 'macrotask'];
 
-/** What the reported ttl of a counter must be. */
-type TtlExpectation =
+/** The most a counter's reported ttl may be. */
+type TtlLimit =
   /** The call created the counter with this ttl (0: none): always reported. */
   | { created: number }
-  /** The counter was live: its remaining ms, at most `upTo` (null: it has no expiry). */
+  /** The counter was live: its remaining ms, at most `live` (null: it has no expiry). */
   | { live: number | null };
+
+/** What the reported ttl of a counter must be. */
+type TtlExpectation = TtlLimit & {
+  /** The fewest ms that can remain, from the client's timings (see {@link leastRemaining}). */
+  atLeast?: number;
+};
+
+/**
+ * The fewest ms a counter can have left when its increment answered at `answeredAt`, if it
+ * expires no earlier than `expiresNoEarlierThan` (both on the client's clock): a ttl reported
+ * in seconds, or from the wrong moment, falls below it.
+ */
+function leastRemaining(expiresNoEarlierThan: number, answeredAt: number): number {
+  return Math.floor(expiresNoEarlierThan - answeredAt - CLOCK_SLACK_MS);
+}
 
 /**
  * Assert `counter` holds `value` and a ttl that fits `expected`. `undefined` (unknown) is
@@ -120,9 +135,10 @@ function assertCounter(
     assert.equal(ttl, null, `${shown}: a counter without expiry reports ttl null`);
     return;
   }
+  const least = Math.min(limit, Math.max(1, expected.atLeast ?? 1));
   assert.ok(
-    typeof ttl === 'number' && Number.isSafeInteger(ttl) && ttl >= 1 && ttl <= limit,
-    `${shown}: ttl must be a whole number of ms from 1 to ${limit}`,
+    typeof ttl === 'number' && Number.isSafeInteger(ttl) && ttl >= least && ttl <= limit,
+    `${shown}: ttl must be a whole number of ms from ${least} to ${limit}`,
   );
 }
 
@@ -164,7 +180,7 @@ export function registerIncrementTests(
 
   suite.test(
     'increment.ttl.created',
-    'a counter created with ttl T expires like a key set with ttl T (the expiry bound, on the backend’s clock), and reports a ttl from 1 to T',
+    'a counter created with ttl T expires like a key set with ttl T (the expiry bound, on the backend’s clock), and reports a ttl from 1 to T, no less than T minus the call’s duration',
     async ({ backend }) => {
       await withGrowingTtl(TEST_TTL_MS, async (ttl, attempt) => {
         const key = `k${attempt}`;
@@ -172,7 +188,9 @@ export function registerIncrementTests(
         const times = await timed(async () => {
           counter = await backend.increment(key, 7, { ttl });
         });
-        assertCounter(counter as Counter, 7, { created: ttl }, 'increment(k, 7, { ttl })', options);
+        const atLeast = leastRemaining(times.invokedAt + ttl, times.resolvedAt);
+        const expected = { created: ttl, atLeast };
+        assertCounter(counter as Counter, 7, expected, 'increment(k, 7, { ttl })', options);
         const probe = probeOf(backend, key, '7', 'a counter created by increment with ttl');
         return checkExpiryBound([probe], times, ttl, 'increment with ttl');
       });
@@ -217,7 +235,7 @@ export function registerIncrementTests(
 
   suite.test(
     'increment.ttl.reported',
-    'the reported ttl is the remaining ms (a whole number, at most the ttl it was given), or null for no expiry',
+    'the reported ttl is the remaining ms (a whole number, at most the ttl it was given and no less than can remain, so never seconds), or null for no expiry',
     async ({ backend }) => {
       const created = await timed(() => backend.increment('timed', 1, { ttl: 60_000 }));
       const longest = await backend.increment('longest', 1, { ttl: MAX });
@@ -227,9 +245,11 @@ export function registerIncrementTests(
       await sleep(30);
       const invokedAt = now();
       const live = await backend.increment('timed', 1, { ttl: 60_000 });
+      const atLeast = leastRemaining(created.invokedAt + 60_000, now());
       // Remaining, not the original: the expiry lies at most resolved + ttl + slack ahead.
       const remaining = Math.ceil(created.resolvedAt + 60_000 + CLOCK_SLACK_MS - invokedAt);
-      assertCounter(live, 2, { live: remaining }, 'increment of a counter 30 ms old', options);
+      const expected = { live: remaining, atLeast };
+      assertCounter(live, 2, expected, 'increment of a counter 30 ms old', options);
       const plain = await backend.increment('plain', 1, { ttl: 60_000 });
       assertCounter(plain, 2, { live: null }, 'increment of a value set without ttl', options);
       const expiring = await backend.increment('expiring', 1);

@@ -54,6 +54,14 @@ describe("a caller's sql client", () => {
       expect(await backend.get('k')).toBeNull();
       expect(await backend.purgeExpired()).toBe(0);
       await backend.ping();
+      // increment's parameters and its [value, ttl] row, whatever the client's settings.
+      const created = await backend.increment('n', 5, { ttl: 60_000 });
+      expect(created.value).toBe(5);
+      expect(created.ttl).toBeGreaterThan(50_000);
+      expect(await backend.increment('n', -(2 ** 53 - 1))).toMatchObject({ value: 6 - 2 ** 53 });
+      await expect(backend.increment('n', -6)).rejects.toMatchObject({ code: 'COUNTER_OVERFLOW' });
+      await backend.set('t', 'text');
+      await expect(backend.increment('t')).rejects.toMatchObject({ code: 'NOT_A_COUNTER' });
     } finally {
       await backend.close();
       await dropTable(backend.table);

@@ -6,10 +6,19 @@ const distEntry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 /** Far above a healthy run (well under a second) yet below the test timeout. */
 const KILL_AFTER_MS = 20_000;
 
-/** Run `script` as an ES module in a child Node process; resolve its exit code and output. */
+/** The arguments that make this runtime (Node, Bun or Deno) evaluate `script` as an ES module. */
+function evalArguments(script: string): string[] {
+  if (process.versions.bun !== undefined) return ['-e', script];
+  if ('Deno' in globalThis) return ['eval', '--node-modules-dir=manual', script];
+  return ['--input-type=module', '-e', script];
+}
+
+/** Run `script` as an ES module in a child of this runtime; resolve its exit code and output. */
 function runChild(script: string): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    // From the package folder, where Deno finds the node_modules the built code imports from.
+    const child = spawn(process.execPath, evalArguments(script), {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let stdout = '';

@@ -16,6 +16,8 @@ const NOT_RUNTIME_TESTS = {
   'packages/memory/test/conformance-node-test.test.ts':
     'starts `node --test`; run.mjs runs that file under each runtime test runner instead',
   'packages/memory/test/conformance-docs.test.ts': 'checks docs/ against the suite',
+  'packages/memory/test/linearizability-margin.test.ts':
+    'hundreds of workload runs (minutes per runtime); the full suite runs it on Node',
 };
 
 /**

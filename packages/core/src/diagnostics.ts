@@ -72,10 +72,31 @@ const channels = new Map<KVOperation, TracingChannel | null>();
 export function operationChannel(op: KVOperation): TracingChannel | undefined {
   let channel = channels.get(op);
   if (channel === undefined) {
-    channel = loadDiagnostics()?.tracingChannel(`${TRACING_CHANNEL_PREFIX}${op}`) ?? null;
+    const traced = loadDiagnostics()?.tracingChannel(`${TRACING_CHANNEL_PREFIX}${op}`);
+    channel = traced === undefined ? null : withHasSubscribers(traced);
     channels.set(op, channel);
   }
   return channel ?? undefined;
+}
+
+/** The five channels of a `TracingChannel`. */
+const TRACING_EVENTS = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'] as const;
+
+/**
+ * `channel`, with a `hasSubscribers` that works on every runtime: Bun's `TracingChannel` lacks
+ * it (undefined, so nothing was ever traced there); its five channels have it.
+ */
+function withHasSubscribers(channel: TracingChannel): TracingChannel {
+  if (typeof channel.hasSubscribers === 'boolean') return channel;
+  const events = TRACING_EVENTS.map(
+    (event) => (channel as unknown as Record<string, Partial<Channel> | undefined>)[event],
+  );
+  return {
+    get hasSubscribers() {
+      return events.some((event) => event?.hasSubscribers === true);
+    },
+    tracePromise: (fn, context) => channel.tracePromise(fn, context),
+  };
 }
 
 let updateConflicts: Channel | null | undefined;

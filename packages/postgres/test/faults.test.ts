@@ -258,11 +258,15 @@ describe('faults on a throwaway server', () => {
     }
   });
 
-  /** Terminate `backend`'s connections and wait until none is left, so the next call must connect. */
-  async function dropConnections(backend: PostgresBackend): Promise<void> {
+  /**
+   * Wait until `backend`'s client has closed all its connections itself (its lanes went back to
+   * the pool, and the pool's `idleTimeout` ended them), so the next call must connect. Closed
+   * by the client, not the server, so no call can still find a connection the client has not
+   * seen close.
+   */
+  async function allConnectionsIdledOut(backend: PostgresBackend): Promise<void> {
     const name = backend.sql.options.connection.application_name as string;
-    await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ${name}`;
-    await waitUntil('the terminated connections to go', async () => {
+    await waitUntil('the idle connections to close', async () => {
       const [row] = await admin`SELECT count(*)::int AS n FROM pg_stat_activity
         WHERE application_name = ${name}`;
       return row?.n === 0;
@@ -284,9 +288,13 @@ describe('faults on a throwaway server', () => {
 
   it('no connection can be opened (frozen postmaster): calls fail unhealthy, writes determinate, TIMEOUT at the operation deadline', async () => {
     // connectTimeout above the deadline: the lanes' own bound on an opening answers first.
-    const backend = await backendFor({ operationTimeout: 400, connectTimeout: 3000 });
+    const backend = await backendFor({
+      operationTimeout: 400,
+      connectTimeout: 3000,
+      idleTimeout: 200,
+    });
     await backend.set('k', 'v');
-    await dropConnections(backend);
+    await allConnectionsIdledOut(backend);
     await withFrozenPostmaster(async () => {
       // Calls waiting together for the lane that cannot open each meet their deadline.
       const outcomes = await Promise.all(

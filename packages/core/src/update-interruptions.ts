@@ -1,6 +1,5 @@
 import type { OperationOptions } from './backend.js';
 import type { Interruption } from './deadline.js';
-import { unrefTimer } from './timers.js';
 
 /**
  * Call `interrupt` once when `options.signal` aborts or `options.timeout` ms pass, whichever
@@ -15,10 +14,9 @@ export function timersAndListeners(
   const timeout = options?.timeout;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const onAbort = () => interrupt('ABORTED');
-  if (timeout !== undefined) {
-    timer = setTimeout(interrupt, timeout, 'TIMEOUT');
-    unrefTimer(timer);
-  }
+  // Not unref'd, like every call's deadline: a pending update keeps the process alive until
+  // it settles, even when its backend holds nothing that would.
+  if (timeout !== undefined) timer = setTimeout(interrupt, timeout, 'TIMEOUT');
   signal?.addEventListener('abort', onAbort, { once: true });
   return () => {
     if (timer !== undefined) clearTimeout(timer);

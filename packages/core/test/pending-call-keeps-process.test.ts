@@ -73,4 +73,22 @@ describe('a pending call', () => {
     `;
     expect(await runChild(script)).toEqual({ code: 0, stdout: 'TIMEOUT' });
   });
+
+  it('settles an update with TIMEOUT at its deadline when its read never settles', async () => {
+    // The backend has no deadline of its own and its read holds nothing: only the update's
+    // own deadline is left to keep the process running.
+    const script = `
+      const { KVBackendBase, update } = await import(${JSON.stringify(distEntry)});
+      class SilentDriver extends KVBackendBase {
+        constructor() { super({ name: 'silent' }); }
+        doGet() { return new Promise(() => {}); }
+        async doClose() {}
+      }
+      const kv = new SilentDriver();
+      const step = () => ({ result: 'unused', next: 'x' });
+      const outcome = await update(kv, 'k', step, { timeout: 200 }).catch((error) => error.code);
+      console.log(outcome);
+    `;
+    expect(await runChild(script)).toEqual({ code: 0, stdout: 'TIMEOUT' });
+  });
 });

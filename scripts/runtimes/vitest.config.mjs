@@ -21,11 +21,13 @@ const NOT_RUNTIME_TESTS = {
 };
 
 /**
- * Tests of the suite's power to catch broken adapters, each many full workload runs. Bun and
- * Deno run them: whether a race shows depends on the scheduler. The Node lines and `web`
- * schedule like the machine's Node, which runs them in the full suite.
+ * Tests of the suite's power to catch broken adapters and of the workload's margins, each many
+ * full workload runs. Bun and Deno run them: whether a race shows, and how much calls overlap,
+ * depend on the scheduler. The Node lines and `web` schedule like the machine's Node, which runs
+ * them in the full suite.
  */
 const DETECTION_TESTS = [
+  'packages/core/test/linearizability-margin.test.ts',
   'packages/core/test/linearizability-workload.test.ts',
   'packages/memory/test/suite-catches-broken.test.ts',
 ];

@@ -8,8 +8,11 @@ export interface TestBackendOptions {
    * `immediate`: the op runs synchronously inside the call, like the memory adapter.
    * `network`: the op runs after a request leg and answers after a response leg, each a random
    * number of event-loop turns, like a networked adapter; `dropConnections` can cut them.
+   * `serialized`: every op waits its turn in one queue and runs one event-loop turn after the
+   * previous one, like an embedded store that rewrites a file per call: correct, but its CAS
+   * calls lose more races (every call queued between a client's read and its CAS runs first).
    */
-  latency: 'immediate' | 'network';
+  latency: 'immediate' | 'network' | 'serialized';
   /** The broken CAS: read, yield, then write, so a concurrent write can slip in between. */
   nonAtomicCas?: boolean;
   /** The broken error handling: a call cut by `dropConnections` is reported as surely not applied. */
@@ -35,6 +38,8 @@ export class LinearizabilityTestBackend extends KVBackendBase {
   readonly #inFlight = new Set<InFlight>();
   readonly #options: TestBackendOptions;
   readonly #prng: Prng;
+  /** The end of the `serialized` queue. */
+  #tail: Promise<unknown> = Promise.resolve();
 
   constructor(options: TestBackendOptions) {
     super({
@@ -104,6 +109,14 @@ export class LinearizabilityTestBackend extends KVBackendBase {
 
   #serve<T>(apply: () => T): Promise<T> {
     if (this.#options.latency === 'immediate') return Promise.resolve(apply());
+    if (this.#options.latency === 'serialized') {
+      const turn = this.#tail.then(async () => {
+        await nextTurn();
+        return apply();
+      });
+      this.#tail = turn.catch(() => undefined);
+      return turn;
+    }
     return new Promise<T>((resolve, reject) => {
       const call: InFlight = { dropped: false, fail: reject };
       this.#inFlight.add(call);

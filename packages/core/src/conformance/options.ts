@@ -1,4 +1,5 @@
 import type { KVBackend } from '../backend.js';
+import type { WorkloadReport } from './linearizability/check-workload.js';
 
 /**
  * The per-test timeout, in ms, a runner needs for the conformance suite. Most tests take
@@ -50,6 +51,12 @@ export interface ConformanceOptions<B extends KVBackend = KVBackend> {
    * `doIncrement` natively (every built-in one) set it.
    */
   requireCounterTtl?: boolean | undefined;
+  /**
+   * Called after each run of the linearizability workloads (`linearizability.workload` and
+   * `linearizability.faults`), passing or failing, with its seed, counts and measures and the
+   * stress floors it missed: log `report.summary` to see how far your adapter is from them.
+   */
+  onWorkload?: ((report: WorkloadReport) => void) | undefined;
 }
 
 /**

@@ -7,7 +7,7 @@ export {
   type Linearizable,
   type Violation,
 } from './check.js';
-export { checkWorkload, SEED_VARIABLE } from './check-workload.js';
+export { checkWorkload, SEED_VARIABLE, type WorkloadReport } from './check-workload.js';
 export type {
   CounterRefusal,
   HistoryOp,

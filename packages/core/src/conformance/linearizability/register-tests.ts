@@ -12,15 +12,15 @@ import { WORKLOAD_REQUIREMENTS as REQUIRED } from './requirements.js';
  */
 export function registerLinearizabilityTests(
   suite: ConformanceHarness,
-  options: Pick<ConformanceOptions, 'faults'>,
+  options: Pick<ConformanceOptions, 'faults' | 'onWorkload'>,
 ): void {
   const shape = `${REQUIRED.operations} ops by ${REQUIRED.clients} concurrent clients on ${REQUIRED.keys} keys`;
   suite.test(
     'linearizability.workload',
     `a seeded random workload of ${shape}, then ${REQUIRED.operations} increments, updates, reads and resets on one hot key, is linearizable per key`,
     async ({ backend }) => {
-      await checkWorkload(backend);
-      await checkWorkload(backend, undefined, 'counter');
+      await checkWorkload(backend, undefined, 'register', options.onWorkload);
+      await checkWorkload(backend, undefined, 'counter', options.onWorkload);
     },
   );
   const { faults } = options;
@@ -30,8 +30,8 @@ export function registerLinearizabilityTests(
     `the same workloads are linearizable with connections dropped ${REQUIRED.faults} times during each`,
     async ({ backend }) => {
       const drops = { count: REQUIRED.faults, inject: () => faults.dropConnections(backend) };
-      await checkWorkload(backend, drops);
-      await checkWorkload(backend, drops, 'counter');
+      await checkWorkload(backend, drops, 'register', options.onWorkload);
+      await checkWorkload(backend, drops, 'counter', options.onWorkload);
     },
   );
 }

@@ -27,8 +27,16 @@ export interface WorkloadOptions {
   mix?: WorkloadMix;
   /** Number of keys the clients share (default 3 for `register`, 1 for `counter`); they must start absent. */
   keys?: number;
-  /** Operations to run in total (default 2000). */
+  /** Operations to run in total (default 2000), unless `stressed` asks for more. */
   operations?: number;
+  /**
+   * Whether the run so far stressed the model enough. While it says no once `operations` ops
+   * were claimed, the clients keep going, a quarter of `operations` at a time, up to
+   * `maxOperations` (default: no more than `operations`).
+   */
+  stressed?: (stats: WorkloadStats) => boolean;
+  /** The most operations `stressed` may extend the run to. */
+  maxOperations?: number;
   /** Injected `count` times at evenly spaced points of the run, while clients keep going. */
   faults?: { count: number; inject(): Promise<unknown> };
 }
@@ -51,6 +59,10 @@ export interface WorkloadStats {
   readonly casAttempts: number;
   /** Fraction of resolved checkAndSet calls that resolved true. */
   readonly casSuccessRate: number;
+  /** checkAndSet calls that resolved true. */
+  readonly casWon: number;
+  /** checkAndSet calls that resolved false. */
+  readonly casLost: number;
   /** increment and update calls invoked. */
   readonly counterOps: number;
   /** How much operations on the same key overlapped in time. */
@@ -76,15 +88,28 @@ export async function runWorkload(
   const prefix = counters ? 'linearizability:hot' : 'linearizability';
   const keys = Array.from({ length: keyCount }, (_, i) => `${prefix}:${i}`);
   const runClient = counters ? runCounterClient : runRegisterClient;
-  const total = options.operations ?? WORKLOAD_REQUIREMENTS.operations;
+  const planned = options.operations ?? WORKLOAD_REQUIREMENTS.operations;
   const recorder = new HistoryRecorder();
-  const faultAt = faultSchedule(total, options.faults?.count ?? 0);
+  const faultAt = faultSchedule(planned, options.faults?.count ?? 0);
   const faults: Promise<unknown>[] = [];
   const breather = new Breather();
+  let total = planned;
   let claimed = 0;
+  // Once the run was found stressed enough (or at its cap), no client asks again.
+  let ended = false;
 
+  const extended = (): boolean => {
+    const { stressed, maxOperations = planned } = options;
+    if (ended || stressed === undefined || total >= maxOperations) return false;
+    if (stressed(statsOf(recorder.history(), faults.length))) {
+      ended = true;
+      return false;
+    }
+    total = Math.min(maxOperations, total + Math.max(1, Math.ceil(planned / 4)));
+    return true;
+  };
   const claim = (): boolean => {
-    if (claimed >= total) return false;
+    if (claimed >= total && !extended()) return false;
     claimed++;
     if (faultAt.has(claimed) && options.faults) faults.push(options.faults.inject());
     return true;
@@ -211,6 +236,8 @@ function statsOf(history: readonly HistoryOp[], faultsInjected: number): Workloa
     failed,
     casAttempts,
     casSuccessRate: casResolved === 0 ? 0 : casSucceeded / casResolved,
+    casWon: casSucceeded,
+    casLost: casResolved - casSucceeded,
     counterOps,
     overlap: measureOverlap(history),
     faultsInjected,

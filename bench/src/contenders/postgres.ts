@@ -21,7 +21,7 @@ interface PostgresInternals {
 }
 
 async function loadInternals(): Promise<PostgresInternals> {
-  const files = ['statements.js', 'value-codec.js', 'client.js', 'options.js'];
+  const files = ['statements.js', 'value-codec.js', 'postgres-client.js', 'options.js'];
   const modules = await Promise.all(
     files.map((file) =>
       importAdapterInternal<Partial<PostgresInternals>>('@strongbox/postgres', file),

@@ -213,7 +213,7 @@ async function rawRedisIncrement(url: string): Promise<CounterContender> {
  */
 async function rawPostgresIncrement(url: string): Promise<CounterContender> {
   const internals = await Promise.all(
-    ['statements.js', 'client.js', 'options.js'].map((file) =>
+    ['statements.js', 'postgres-client.js', 'options.js'].map((file) =>
       importAdapterInternal<Record<string, unknown>>('@strongbox/postgres', file),
     ),
   );

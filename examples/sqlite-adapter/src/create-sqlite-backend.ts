@@ -4,10 +4,10 @@ import {
   type KVErrorCode,
   sanitizeError,
 } from '@strongbox/core';
-import Database from 'better-sqlite3';
 import { resolveSqliteOptions, type SqliteBackendOptions } from './options.js';
-import { createExpiryIndex, createTable, tableShapeProblem } from './schema.js';
+import { createExpiryIndex, createTable, tableShapeProblem } from './schema-setup.js';
 import { SqliteBackend } from './sqlite-backend.js';
+import { closeKeepingError, openDatabase } from './sqlite-client.js';
 import { isUnavailableSqliteError } from './sqlite-errors.js';
 
 /**
@@ -57,36 +57,9 @@ export async function createSqliteBackend(options: SqliteBackendOptions): Promis
     const problem = step('TABLE_QUERY_FAILED', () => tableShapeProblem(database, table));
     if (problem !== undefined) throw setupError('TABLE_QUERY_FAILED', undefined, problem);
     step('TABLE_CREATION_FAILED', () => createExpiryIndex(database, table));
-    return step('TABLE_QUERY_FAILED', () => new SqliteBackend(database, settings));
+    return step('TABLE_QUERY_FAILED', () => new SqliteBackend({ database, settings }));
   } catch (error) {
     if ('filename' in source) closeKeepingError(database);
     throw error;
-  }
-}
-
-/**
- * Open `filename` for sharing between processes: WAL lets readers run beside the one writer,
- * the busy timeout makes a writer wait for the lock instead of failing at once, and
- * `synchronous = NORMAL` (safe in WAL mode) may lose the last commits on power loss, never
- * consistency.
- */
-function openDatabase(filename: string, busyTimeout: number): Database.Database {
-  const database = new Database(filename, { timeout: busyTimeout });
-  try {
-    database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = NORMAL');
-    return database;
-  } catch (error) {
-    closeKeepingError(database);
-    throw error;
-  }
-}
-
-/** Close a connection a failed setup opened; its own failure must not replace the setup's error. */
-function closeKeepingError(database: Database.Database): void {
-  try {
-    database.close();
-  } catch {
-    // The setup error says what to fix; a failed close of a connection being abandoned does not.
   }
 }

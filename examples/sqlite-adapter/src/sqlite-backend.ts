@@ -12,6 +12,13 @@ import type { SqliteSettings } from './options.js';
 import { isUnavailableSqliteError, mayHaveCommitted } from './sqlite-errors.js';
 import { prepareStatements, type Statements } from './statements.js';
 
+/** What a {@link SqliteBackend} is built from; see {@link createSqliteBackend}. */
+export interface SqliteBackendInit {
+  /** The connection, its table already set up. */
+  database: Database.Database;
+  settings: SqliteSettings;
+}
+
 /** SQLite's clock counts whole milliseconds. */
 const SQLITE_CLOCK_RESOLUTION_MS = 1;
 
@@ -49,7 +56,7 @@ export class SqliteBackend extends KVBackendBase {
   readonly #purgeTx: Database.Transaction<(limit: number) => number>;
 
   /** Use {@link createSqliteBackend}, which opens the file and creates the table first. */
-  constructor(database: Database.Database, settings: SqliteSettings) {
+  constructor({ database, settings }: SqliteBackendInit) {
     super({
       name: 'sqlite',
       redactKeys: settings.redactKeys,

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { quoteIdentifier } from './schema.js';
+import { quoteIdentifier } from './schema-setup.js';
 
 /** A row is live when it has no expiry or its expiry is after `now`. */
 const LIVE = '(expires_at IS NULL OR expires_at > @now)';

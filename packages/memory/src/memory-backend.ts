@@ -8,7 +8,7 @@ import {
 import type { MemoryEntry } from './entry.js';
 import { ExpiryHeap, NOT_INDEXED } from './expiry-heap.js';
 import { type MemoryBackendOptions, resolveMemoryOptions } from './options.js';
-import { type Sweeper, startSweeper } from './sweeper.js';
+import { type SweepSchedule, startSweepSchedule } from './sweep-schedule.js';
 
 /** Most expired entries one sweep step reclaims before yielding to the event loop. */
 export const SWEEP_BATCH_SIZE = 1000;
@@ -40,7 +40,7 @@ export class MemoryBackend extends KVBackendBase {
   protected readonly sweepBatchSize: number = SWEEP_BATCH_SIZE;
   readonly #clock: () => number;
   readonly #onError: NonNullable<MemoryBackendOptions['onError']>;
-  readonly #sweeper: Sweeper;
+  readonly #sweeps: SweepSchedule;
 
   /** Throws an `INVALID_CONFIG` KVError for bad options. Prefer {@link createMemoryBackend}. */
   constructor(options?: MemoryBackendOptions) {
@@ -48,7 +48,7 @@ export class MemoryBackend extends KVBackendBase {
     super({ name: 'memory', combine: settings.combine });
     this.#clock = settings.clock;
     this.#onError = settings.onError;
-    this.#sweeper = startSweeper(settings.sweepInterval, () => this.#sweepStep());
+    this.#sweeps = startSweepSchedule(settings.sweepInterval, () => this.#sweepStep());
   }
 
   /** The backend's current time in ms; throws when the clock gives no finite number. */
@@ -78,7 +78,7 @@ export class MemoryBackend extends KVBackendBase {
 
   /**
    * The live entry of `key`, evicting an expired one on the way. Every operation starts here,
-   * so this is also where it reclaims up to {@link RECLAIM_PER_OPERATION} expired entries.
+   * so this is also where it reclaims up to `RECLAIM_PER_OPERATION` (2) expired entries.
    */
   protected liveEntry(key: string, now: number): MemoryEntry | undefined {
     this.reclaimOnTheWay(now);
@@ -118,7 +118,7 @@ export class MemoryBackend extends KVBackendBase {
     return this.reclaimExpired(this.now(), this.sweepBatchSize);
   }
 
-  /** What each operation reclaims: up to {@link RECLAIM_PER_OPERATION} expired entries. */
+  /** What each operation reclaims: up to `RECLAIM_PER_OPERATION` (2) expired entries. */
   protected reclaimOnTheWay(now: number): void {
     this.reclaimExpired(now, RECLAIM_PER_OPERATION);
   }
@@ -196,7 +196,7 @@ export class MemoryBackend extends KVBackendBase {
   protected override async doPing(): Promise<void> {}
 
   protected override async doClose(): Promise<void> {
-    this.#sweeper.stop();
+    this.#sweeps.stop();
     this.store.clear();
     this.expiries.clear();
   }

@@ -1,7 +1,7 @@
 import { unrefTimer } from '@strongbox/core';
 
 /** A running background sweep. */
-export interface Sweeper {
+export interface SweepSchedule {
   /** Cancel the timer and any pending continuation. */
   stop(): void;
 }
@@ -12,7 +12,7 @@ export interface Sweeper {
  * cleared promptly. No timer keeps the process alive. (An unref'd `setImmediate` would not
  * wake an idle event loop: a backlog would then drain one step per unrelated wake-up.)
  */
-export function startSweeper(intervalMs: number, sweepOnce: () => boolean): Sweeper {
+export function startSweepSchedule(intervalMs: number, sweepOnce: () => boolean): SweepSchedule {
   let continuation: ReturnType<typeof setTimeout> | undefined;
   const tick = () => {
     continuation = undefined;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startSweeper } from '../src/sweeper.js';
+import { startSweepSchedule } from '../src/sweep-schedule.js';
 
-describe('startSweeper', () => {
+describe('startSweepSchedule', () => {
   beforeEach(() => {
     vi.useFakeTimers({
       toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
@@ -13,7 +13,7 @@ describe('startSweeper', () => {
 
   it('runs one step per interval while there is no backlog', () => {
     const sweepOnce = vi.fn(() => false);
-    const sweeper = startSweeper(100, sweepOnce);
+    const sweeper = startSweepSchedule(100, sweepOnce);
     vi.advanceTimersByTime(99);
     expect(sweepOnce).not.toHaveBeenCalled();
     vi.advanceTimersByTime(201);
@@ -24,7 +24,7 @@ describe('startSweeper', () => {
   it('continues a backlog at once instead of waiting for the next interval', () => {
     let backlogSteps = 4;
     const sweepOnce = vi.fn(() => backlogSteps-- > 0);
-    const sweeper = startSweeper(1000, sweepOnce);
+    const sweeper = startSweepSchedule(1000, sweepOnce);
     vi.advanceTimersByTime(1000);
     // Fake zero-delay timers fire one per advanced ms; the next interval is 990 ms away.
     vi.advanceTimersByTime(10);
@@ -34,7 +34,7 @@ describe('startSweeper', () => {
 
   it('stop() cancels the interval and a pending continuation', () => {
     const sweepOnce = vi.fn(() => true);
-    const sweeper = startSweeper(100, sweepOnce);
+    const sweeper = startSweepSchedule(100, sweepOnce);
     vi.advanceTimersByTime(100);
     const calls = sweepOnce.mock.calls.length;
     sweeper.stop();

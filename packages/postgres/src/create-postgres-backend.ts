@@ -6,11 +6,11 @@ import {
   raceInterruptions,
   sanitizeError,
 } from '@strongbox/core';
-import { cancelQuery } from './cancel-query.js';
-import { clientSecrets, openClient, warmUp } from './client.js';
-import { isDriverConnectionError } from './driver-errors.js';
+import { cancelQuery } from './lanes/cancel-query.js';
 import { type PostgresBackendOptions, resolvePostgresOptions } from './options.js';
 import { PostgresBackend } from './postgres-backend.js';
+import { clientSecrets, openClient, warmUp } from './postgres-client.js';
+import { isDriverConnectionError } from './postgres-errors.js';
 import { prepareTable } from './schema-setup.js';
 
 /**

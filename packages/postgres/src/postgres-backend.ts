@@ -11,14 +11,14 @@ import {
   readOptions,
   type ValidationProblem,
 } from '@strongbox/core';
-import { cancelQuery } from './cancel-query.js';
-import { STATEMENTS_PER_CONNECTION } from './client.js';
-import { type Admission, ConnectionLanes } from './connection-lanes.js';
-import { mayHaveBeenApplied } from './driver-errors.js';
 import type { TableNames } from './identifiers.js';
+import { cancelQuery } from './lanes/cancel-query.js';
+import { type Admission, ConnectionLanes } from './lanes/connection-lanes.js';
+import { type ReservedConnection, reservedConnections } from './lanes/reserved-connection.js';
 import type { PostgresClient, PostgresSettings } from './options.js';
+import { STATEMENTS_PER_CONNECTION } from './postgres-client.js';
+import { mayHaveBeenApplied } from './postgres-errors.js';
 import { type PurgeSchedule, startPurgeSchedule } from './purge-schedule.js';
-import { type ReservedConnection, reservedConnections } from './reserved-connection.js';
 import { type Statements, statementsFor } from './statements.js';
 import { decodeValue, encodeValue } from './value-codec.js';
 

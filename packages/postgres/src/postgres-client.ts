@@ -33,7 +33,7 @@ export function openClient(settings: PostgresSettings): OpenedClient {
 /**
  * porsager options for the adapter's own client.
  * - The adapter sends its statements on reserved connections, two at a time each (see
- *   `connection-lanes.ts`); `max_pipeline: 2` lets the second go out behind the first, and
+ *   `lanes/connection-lanes.ts`); `max_pipeline: 2` lets the second go out behind the first, and
  *   bounds what your own queries on `sql` pipeline.
  * - A bounded `connect_timeout` and a short reconnect backoff (at most 1 s instead of 20 s)
  *   make calls fail fast while the server is down and recover soon after it returns.

@@ -1,4 +1,4 @@
-import { LaneOpenError } from './connection-lanes.js';
+import { LaneOpenError } from './lanes/connection-lanes.js';
 
 /**
  * What porsager's errors say about connectivity and about whether a write reached the

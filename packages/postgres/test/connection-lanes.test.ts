@@ -4,8 +4,8 @@ import {
   type LaneLimits,
   LaneOpenError,
   type LaneSource,
-} from '../src/connection-lanes.js';
-import { isDriverConnectionError, mayHaveBeenApplied } from '../src/driver-errors.js';
+} from '../src/lanes/connection-lanes.js';
+import { isDriverConnectionError, mayHaveBeenApplied } from '../src/postgres-errors.js';
 
 /** A task that settles when the test says so, and records that it started and where. */
 function controllable(started: string[], name: string) {

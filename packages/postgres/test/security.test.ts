@@ -3,8 +3,8 @@ import { isKVError, type KVError } from '@strongbox/core';
 import { freePort, startPostgres, type ThrowawayPostgresService } from '@strongbox/test-services';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientSecrets } from '../src/client.js';
 import { createPostgresBackend, type PostgresBackend } from '../src/index.js';
+import { clientSecrets } from '../src/postgres-client.js';
 
 /** The application role's password: characters that need URL encoding, so both forms are checked. */
 const PASSWORD = 'S3cr3t p@ss:w/rd%ï';

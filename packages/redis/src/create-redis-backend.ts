@@ -1,7 +1,6 @@
-import type { RedisBackendOptions } from './options.js';
-import { createOwnedClient } from './owned-client.js';
+import { type RedisBackendOptions, resolveRedisOptions } from './options.js';
 import { RedisBackend } from './redis-backend.js';
-import { resolveRedisOptions } from './resolve-options.js';
+import { clientSecrets, connectClient, openClient } from './redis-client.js';
 
 /**
  * Create a Redis backend: validate the options (before any I/O), build or adopt the ioredis
@@ -14,8 +13,16 @@ import { resolveRedisOptions } from './resolve-options.js';
  */
 export async function createRedisBackend(options?: RedisBackendOptions): Promise<RedisBackend> {
   const { plan, ...settings } = resolveRedisOptions(options);
-  if (plan.kind === 'caller') {
-    return RedisBackend.open({ ...settings, client: plan.client, closeClient: plan.closeClient });
+  const { client, closeClient } = openClient(plan);
+  const backend = new RedisBackend({ ...settings, client, closeClient });
+  try {
+    if (client.status === 'wait') {
+      await connectClient(client, settings.operationTimeout, clientSecrets(client));
+    }
+    await backend.ping();
+  } catch (error) {
+    await backend.close().catch(() => undefined);
+    throw error;
   }
-  return RedisBackend.open({ ...settings, client: createOwnedClient(plan), closeClient: true });
+  return backend;
 }

@@ -1,8 +1,8 @@
 import { type Counter, type Expiry, KVBackendBase, raceInterruptions } from '@strongbox/core';
 import type { Cluster, Redis } from 'ioredis';
 import { ScriptRunner } from './eval-script.js';
-import { connectClient } from './owned-client.js';
 import { pingCluster } from './ping-cluster.js';
+import { clientSecrets } from './redis-client.js';
 import { createRedisErrorClassifier, wasNeverSent } from './redis-errors.js';
 import { CHECK_AND_DELETE, CHECK_AND_SET, INCREMENT } from './scripts.js';
 import { createWriteCoalescer } from './write-coalescing.js';
@@ -41,13 +41,14 @@ export class RedisBackend extends KVBackendBase {
   readonly #coalesceWrites: () => void;
   readonly #scripts: ScriptRunner;
 
-  private constructor(init: RedisBackendInit) {
+  /** Prefer `createRedisBackend`, which validates options, connects and pings. */
+  constructor(init: RedisBackendInit) {
     super({
       name: 'redis',
       operationTimeout: init.operationTimeout,
       redactKeys: init.redactKeys,
       isConnectionError: createRedisErrorClassifier(init.connectionErrorPatterns),
-      secrets: secretsOf(init.client),
+      secrets: clientSecrets(init.client),
       combine: init.combine,
     });
     this.client = init.client;
@@ -55,26 +56,6 @@ export class RedisBackend extends KVBackendBase {
     this.#closeClient = init.closeClient;
     this.#coalesceWrites = createWriteCoalescer(init.client);
     this.#scripts = new ScriptRunner(init.client);
-  }
-
-  /**
-   * Connect the client if it has not connected yet, then ping. On failure whatever the backend
-   * owns is closed before the error is thrown. Use `createRedisBackend`, which validates options.
-   *
-   * @internal
-   */
-  static async open(init: RedisBackendInit): Promise<RedisBackend> {
-    const backend = new RedisBackend(init);
-    try {
-      if (backend.client.status === 'wait') {
-        await backend.run('connect', undefined, undefined, () => connectClient(backend.client));
-      }
-      await backend.ping();
-    } catch (error) {
-      await backend.close().catch(() => undefined);
-      throw error;
-    }
-    return backend;
   }
 
   protected doGet(key: string): Promise<string | null> {
@@ -181,33 +162,6 @@ export class RedisBackend extends KVBackendBase {
 /** Wait for `work` at most {@link CLOSE_GRACE_MS}; its failure does not matter. */
 async function withinGrace(work: Promise<unknown>): Promise<void> {
   await raceInterruptions(work, undefined, CLOSE_GRACE_MS, () => undefined).catch(() => undefined);
-}
-
-/** Passwords the client may echo, scrubbed from every error. */
-function secretsOf(client: Redis | Cluster): string[] {
-  const { options, startupNodes = [] } = client as unknown as {
-    options: RedisSecretOptions & { redisOptions?: RedisSecretOptions };
-    startupNodes?: unknown[];
-  };
-  const candidates = [
-    ...secretFieldsOf(options),
-    ...secretFieldsOf(options.redisOptions),
-    ...startupNodes.map((node) => (node as { password?: unknown } | null)?.password),
-  ];
-  return candidates.filter(
-    (secret): secret is string => typeof secret === 'string' && secret !== '',
-  );
-}
-
-/** The client option fields that can hold a credential. */
-interface RedisSecretOptions {
-  password?: unknown;
-  sentinelPassword?: unknown;
-  tls?: { passphrase?: unknown };
-}
-
-function secretFieldsOf(options: RedisSecretOptions | undefined): unknown[] {
-  return [options?.password, options?.sentinelPassword, options?.tls?.passphrase];
 }
 
 function nothing(): void {}

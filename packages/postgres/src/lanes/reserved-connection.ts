@@ -1,7 +1,7 @@
 import type { PendingQuery, ReservedSql, Row } from 'postgres';
+import type { PostgresClient } from '../options.js';
+import { connectionLost } from '../postgres-errors.js';
 import type { LaneSource } from './connection-lanes.js';
-import { connectionLost } from './driver-errors.js';
-import type { PostgresClient } from './options.js';
 
 /**
  * porsager's (3.4) connection object, as far as the adapter uses it: `queue` is the pool list

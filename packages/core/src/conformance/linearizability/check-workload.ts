@@ -21,7 +21,7 @@ import {
 /** Set to replay a failing run's choices (the interleaving of a networked backend may differ). */
 export const SEED_VARIABLE = 'STRONGBOX_LINEARIZABILITY_SEED';
 
-/** What {@link checkWorkload} reports after each run, passing or failing. */
+/** What the linearizability workload reports after each run (see `onWorkload`), passing or failing. */
 export interface WorkloadReport {
   /** The workload's mix: `register` (get, checkAndSet, ...) or `counter` (one hot key). */
   readonly mix: WorkloadMix;

@@ -10,7 +10,7 @@ import { briefReason } from './brief-reason.js';
 import { type ConnectionErrorClassifier, createConnectionErrorClassifier } from './classify.js';
 import { parseCounter } from './counter.js';
 import { type Interruption, raceInterruptions } from './deadline.js';
-import { type OperationTraceContext, operationChannel, traceOperation } from './diagnostics.js';
+import { isObserved, type OperationTraceContext, traceOperation } from './diagnostics.js';
 import { FAILURE_CODE_BY_OP, WRITE_OPS } from './error-codes.js';
 import { isKVError, KVError } from './errors.js';
 import { IncrementCombiner } from './increment-combiner.js';
@@ -292,15 +292,23 @@ export abstract class KVBackendBase implements KVBackend {
     work: () => Promise<T>,
   ): Promise<T> {
     const { options, problem } = readOptions(given);
-    const rejected = this.#precheck(op, key, options, problem);
-    if (rejected !== undefined) return rejected;
-    // Increments are traced by #sendIncrement, which knows the batch size.
-    const channel = op === 'increment' ? undefined : operationChannel(op);
-    if (channel?.hasSubscribers) {
-      const context = this.#traceContext(op, key, undefined);
-      return traceOperation(channel, context, () => this.#execute(op, key, options, work));
-    }
-    return this.#execute(op, key, options, work);
+    return (
+      this.#precheck(op, key, options, problem) ??
+      // Increments are traced by #sendIncrement, which knows the batch size.
+      (op !== 'increment' && isObserved(op)
+        ? this.#traced(op, key, undefined, () => this.#execute(op, key, options, work))
+        : this.#execute(op, key, options, work))
+    );
+  }
+
+  /** `send` as one traced operation (only called with a subscriber: it builds the context). */
+  #traced<T>(
+    op: KVOperation,
+    key: string | undefined,
+    batchSize: number | undefined,
+    send: () => Promise<T>,
+  ): Promise<T> {
+    return traceOperation(op, this.#traceContext(op, key, batchSize), send);
   }
 
   /** What the diagnostics channels publish about one call (built only for a subscriber). */
@@ -377,10 +385,8 @@ export abstract class KVBackendBase implements KVBackend {
     options: OperationOptions | undefined,
     batchSize = 1,
   ): Promise<Counter> {
-    const channel = operationChannel('increment');
-    if (channel?.hasSubscribers) {
-      const context = this.#traceContext('increment', key, batchSize);
-      return traceOperation(channel, context, () =>
+    if (isObserved('increment')) {
+      return this.#traced('increment', key, batchSize, () =>
         this.run('increment', key, options, () => this.doIncrement(key, delta, ttl, options)),
       );
     }

@@ -62,21 +62,41 @@ interface DiagnosticsChannelModule {
 export const TRACING_CHANNEL_PREFIX = 'strongbox:';
 
 let diagnostics: DiagnosticsChannelModule | null | undefined;
-const channels = new Map<KVOperation, TracingChannel | null>();
+/** Each operation's channel once looked up (null: no diagnostics module). A fixed-shape object,
+ * not a Map: this lookup runs on every call. */
+const channels: Record<KVOperation, TracingChannel | null | undefined> = {
+  get: undefined,
+  set: undefined,
+  checkAndSet: undefined,
+  checkAndDelete: undefined,
+  delete: undefined,
+  increment: undefined,
+  update: undefined,
+  ping: undefined,
+  connect: undefined,
+  purge: undefined,
+  close: undefined,
+};
 
 /**
- * The tracing channel of `op`, or undefined where `node:diagnostics_channel` is missing. Loaded
- * on first use with `process.getBuiltinModule`: a static import or top-level await would break
+ * The tracing channel of `op`, or null where `node:diagnostics_channel` is missing. Loaded on
+ * first use with `process.getBuiltinModule`: a static import or top-level await would break
  * `require()` of core and runtimes without the module.
  */
-export function operationChannel(op: KVOperation): TracingChannel | undefined {
-  let channel = channels.get(op);
+function operationChannel(op: KVOperation): TracingChannel | null {
+  let channel = channels[op];
   if (channel === undefined) {
     const traced = loadDiagnostics()?.tracingChannel(`${TRACING_CHANNEL_PREFIX}${op}`);
     channel = traced === undefined ? null : withHasSubscribers(traced);
-    channels.set(op, channel);
+    channels[op] = channel;
   }
-  return channel ?? undefined;
+  return channel;
+}
+
+/** Whether anyone listens to `op`'s channel: checked before any context is built. */
+export function isObserved(op: KVOperation): boolean {
+  const channel = operationChannel(op);
+  return channel?.hasSubscribers === true;
 }
 
 /** The five channels of a `TracingChannel`. */
@@ -111,12 +131,14 @@ export function publishUpdateConflict(backend: string, calls: number): void {
   }
 }
 
-/** Run `work` as one traced operation on `channel`, adding the error code on a rejection. */
+/** Run `work` as one traced operation of `op`, adding the error code on a rejection. */
 export function traceOperation<T>(
-  channel: TracingChannel,
+  op: KVOperation,
   context: OperationTraceContext,
   work: () => Promise<T>,
 ): Promise<T> {
+  const channel = operationChannel(op);
+  if (channel === null) return work();
   return channel.tracePromise(
     () =>
       work().catch((error: unknown) => {
@@ -142,7 +164,7 @@ let asyncHooks: AsyncHooksModule | null | undefined;
  * or without `node:async_hooks`, so it costs nothing then.
  */
 export function captureAsyncContext(op: KVOperation): RunInContext | undefined {
-  if (operationChannel(op)?.hasSubscribers !== true) return undefined;
+  if (!isObserved(op)) return undefined;
   if (asyncHooks === undefined) {
     const module = builtinModule('node:async_hooks') as Partial<AsyncHooksModule> | undefined;
     asyncHooks =

@@ -17,6 +17,8 @@ const TARGET_OPS: readonly OpName[] = ['get-hit', 'set', 'cas'];
 /** How much of everything to measure, and for how long. */
 export interface BenchConfig {
   quick: boolean;
+  /** Write the results into the repository (bench/results, docs/benchmarks.md), not .tmp/bench. */
+  save: boolean;
   adapters: readonly AdapterName[];
   ops: readonly OpName[];
   /** Rounds of a cell: every contender is measured once per round. */
@@ -40,12 +42,16 @@ export interface BenchConfig {
   maxDeleteKeys: number;
 }
 
+/** Rounds of every quick cell: its ratios are medians of this many alternating pairs. */
+export const QUICK_ROUNDS = 5;
+
 /**
  * Full mode runs each networked measurement at c64 for 10 s, so sustained-load effects
  * (porsager's growing connection queue) show, and stays under about 25 minutes: two rounds
  * for every c1 cell and for the c64 cells that carry targets, one for the other c64 cells.
- * Memory reaches steady state at once and runs 1 s. Quick mode runs every cell once, briefly,
- * for a smoke run under two minutes. `--rounds=N` sets every cell's rounds.
+ * Memory reaches steady state at once and runs 1 s. Quick mode runs short measurements in
+ * five rounds, so that one slow window moves no median, in about ten minutes. `--rounds=N`
+ * sets every cell's rounds. Results go to .tmp/bench unless `--save` is given.
  */
 export function parseConfig(argv: readonly string[]): BenchConfig {
   const flags = new Map(
@@ -54,14 +60,15 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
       return [name as string, value ?? 'true'];
     }),
   );
-  const known = ['quick', 'only', 'ops', 'rounds', 'skip-extras'];
+  const known = ['quick', 'save', 'only', 'ops', 'rounds', 'skip-extras'];
   const unknown = [...flags.keys()].filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     throw new Error(
-      `unknown flag(s): ${unknown.join(', ')}; use --quick, --only=a,b, --ops=x,y, --rounds=N, --skip-extras`,
+      `unknown flag(s): ${unknown.join(', ')}; use --quick, --save, --only=a,b, --ops=x,y, --rounds=N, --skip-extras`,
     );
   }
   const quick = flags.get('quick') === 'true';
+  const save = flags.get('save') === 'true';
   const adapters = listFlag(flags.get('only'), ADAPTER_NAMES, 'adapter');
   const ops = listFlag(flags.get('ops'), OP_NAMES, 'op');
   const roundsFlag = flags.get('rounds');
@@ -73,12 +80,12 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
   if (quick) {
     return {
       quick,
+      save,
       adapters,
       ops,
-      rounds: () => fixedRounds ?? 1,
-      warmupMs: (adapter) => (adapter === 'memory' ? 50 : 100),
-      durationMs: (adapter, concurrency) =>
-        adapter === 'memory' ? 150 : concurrency === 1 ? 200 : 300,
+      rounds: () => fixedRounds ?? QUICK_ROUNDS,
+      warmupMs: (adapter) => (adapter === 'memory' ? 30 : 60),
+      durationMs: (adapter) => (adapter === 'memory' ? 100 : 200),
       sustainedMs: 2_000,
       purge: { expiredRows: 100_000, durationMs: 1_500 },
       roundTripMs: 100,
@@ -88,6 +95,7 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
   }
   return {
     quick,
+    save,
     adapters,
     ops,
     rounds: (adapter, op, concurrency) =>

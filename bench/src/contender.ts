@@ -1,9 +1,17 @@
 /**
  * Who performs the operations: Strongbox itself or one of the baselines it is compared with.
  * `raw` uses the adapter's exact driver settings; `raw-pipelined` (Postgres only) is porsager
- * tuned for steady throughput (`max_pipeline: 1`), the CAS target's reference.
+ * tuned for steady throughput (`max_pipeline: 1`), the CAS target's reference. `keyv` is Keyv 5,
+ * `keyv6` Keyv 6 (Redis only, on Node ≥ 22.19).
  */
-export type ContenderKind = 'strongbox' | 'raw' | 'raw-pipelined' | 'keyv' | 'unstorage' | 'map';
+export type ContenderKind =
+  | 'strongbox'
+  | 'raw'
+  | 'raw-pipelined'
+  | 'keyv'
+  | 'keyv6'
+  | 'unstorage'
+  | 'map';
 
 /** The operations the harness times. */
 export type OpName = 'get-hit' | 'get-miss' | 'set' | 'set-ttl' | 'cas' | 'cas-hot' | 'delete';

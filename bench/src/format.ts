@@ -13,3 +13,11 @@ export function formatRate(perSecond: number): string {
   if (perSecond >= 1e3) return `${(perSecond / 1e3).toFixed(1)}k`;
   return perSecond.toFixed(0);
 }
+
+/** Milliseconds with the digits that matter: `37`, `4.2`, `0.35`, `0.012`, `0.0004`. */
+export function formatMs(value: number): string {
+  if (value >= 10) return value.toFixed(0);
+  if (value >= 1) return value.toFixed(1);
+  if (value >= 0.1) return value.toFixed(2);
+  return String(Number(value.toPrecision(2)));
+}

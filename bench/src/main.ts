@@ -1,21 +1,28 @@
 import { loadavg } from 'node:os';
+import { relative } from 'node:path';
 import { type AdapterExtras, type AdapterSetup, setUpAdapter } from './adapters.js';
-import { type AdapterName, type BenchConfig, parseConfig } from './config.js';
+import { type AdapterName, type BenchConfig, CONCURRENCIES, parseConfig } from './config.js';
 import { describeEnvironment } from './environment.js';
 import { log } from './format.js';
+import { SUSTAINED_RUN_COUNT } from './postgres-extras/sustained.js';
+import { RunProgress } from './progress.js';
 import { type CellResult, toRecords } from './records.js';
 import { checkTargets } from './report/targets.js';
-import { writeResults } from './report/write-results.js';
+import { outputPlace, writeResults } from './report/write-results.js';
 import { countRoundTrips } from './round-trips/count-round-trips.js';
-import { runAdapterCells } from './run-adapter.js';
+import { cellStep, plannedCellMs, runAdapterCells } from './run-adapter.js';
 import type { RunContext } from './run-context.js';
 import { renderTable, renderTargets } from './terminal-table.js';
+
+/** Contenders per cell assumed before an adapter's contenders exist (its server is not up yet). */
+const ASSUMED_CONTENDERS = 3;
 
 async function main(): Promise<void> {
   const config = parseConfig(process.argv.slice(2));
   const startedAt = new Date();
   const [loadAtStart = 0] = loadavg();
   const environment = describeEnvironment();
+  const progress = planRun(config);
   const cells: CellResult[] = [];
   const serverSettings: Partial<Record<AdapterName, Record<string, string>>> = {};
   const extras: Partial<Record<AdapterName, AdapterExtras>> = {};
@@ -23,8 +30,12 @@ async function main(): Promise<void> {
     const setup = await setUpAdapter(adapter);
     try {
       serverSettings[adapter] = setup.serverSettings;
-      cells.push(...(await measureAdapter(setup, config)));
-      if (config.extras && setup.extras) extras[adapter] = await setup.extras(config);
+      cells.push(...(await measureAdapter(setup, config, progress)));
+      if (config.extras && setup.extras) {
+        progress.plan(extrasStep(adapter), plannedExtrasMs(config));
+        extras[adapter] = await setup.extras(config);
+        progress.finish(extrasStep(adapter));
+      }
     } finally {
       await setup.stop();
     }
@@ -38,13 +49,60 @@ async function main(): Promise<void> {
     method: methodOf(config),
     environment,
     serverSettings,
+    contenders: contendersOf(cells),
     extras,
   };
-  await writeResults(records, context);
+  const files = await writeResults(records, context, outputPlace(config.save));
   process.stdout.write(
     `${renderTable(cells)}\n\n${renderTargets(checkTargets(records, context))}\n`,
   );
-  log(`done in ${context.durationS} s; wrote bench/results/latest.json and docs/benchmarks.md`);
+  log(
+    `done in ${context.durationS} s; wrote ${files.map((file) => relative(process.cwd(), file)).join(', ')}`,
+  );
+  if (!config.save)
+    log(
+      'nothing tracked was changed; run with --save to update bench/results and docs/benchmarks.md',
+    );
+}
+
+/**
+ * Every cell of the run, before any server starts, for the progress line's total and time
+ * estimate; each adapter's cells are re-planned with their real contender counts once its
+ * contenders exist, and its round-trip count and extra measurements are added then.
+ */
+function planRun(config: BenchConfig): RunProgress {
+  const progress = new RunProgress();
+  for (const adapter of config.adapters) {
+    for (const op of config.ops) {
+      for (const concurrency of CONCURRENCIES) {
+        progress.plan(
+          cellStep(adapter, op, concurrency),
+          plannedCellMs(config, adapter, op, concurrency, ASSUMED_CONTENDERS),
+        );
+      }
+    }
+  }
+  return progress;
+}
+
+function extrasStep(adapter: AdapterName): string {
+  return `${adapter} extras`;
+}
+
+/** The sustained runs and the two purge phases (seeding the expired rows is not counted). */
+function plannedExtrasMs(config: BenchConfig): number {
+  return SUSTAINED_RUN_COUNT * config.sustainedMs + 2 * config.purge.durationMs;
+}
+
+/** What each contender ran, per adapter, from the cells' results. */
+function contendersOf(cells: readonly CellResult[]): RunContext['contenders'] {
+  const described: NonNullable<RunContext['contenders']> = {};
+  for (const cell of cells) {
+    const byKind = described[cell.adapter] ?? {};
+    for (const result of cell.results) byKind[result.kind] = result.description;
+    described[cell.adapter] = byKind;
+  }
+  return described;
 }
 
 function methodOf(config: BenchConfig): RunContext['method'] {
@@ -70,11 +128,19 @@ function methodOf(config: BenchConfig): RunContext['method'] {
 }
 
 /** The adapter's cells, then (networked adapters) the round trips of every op and contender. */
-async function measureAdapter(setup: AdapterSetup, config: BenchConfig): Promise<CellResult[]> {
+async function measureAdapter(
+  setup: AdapterSetup,
+  config: BenchConfig,
+  progress: RunProgress,
+): Promise<CellResult[]> {
   const contenders = await setup.contenders();
+  const roundTripsStep = `${setup.name} round trips`;
+  if (setup.counted !== undefined) {
+    progress.plan(roundTripsStep, 2 * config.ops.length * contenders.length * config.roundTripMs);
+  }
   let cells: CellResult[];
   try {
-    cells = await runAdapterCells(setup.name, contenders, config, setup.beforeCell);
+    cells = await runAdapterCells(setup.name, contenders, config, progress, setup.beforeCell);
   } finally {
     await Promise.all(contenders.map((contender) => contender.close()));
   }
@@ -83,6 +149,7 @@ async function measureAdapter(setup: AdapterSetup, config: BenchConfig): Promise
   try {
     log(`${setup.name}: counting round trips`);
     const roundTrips = await countRoundTrips(counted, config.ops, config.roundTripMs);
+    progress.finish(roundTripsStep);
     return cells.map((cell) => ({ ...cell, roundTripsPerOp: roundTrips.get(cell.op) ?? {} }));
   } finally {
     await counted.close();

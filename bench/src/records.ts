@@ -1,6 +1,7 @@
 import type { AdapterName } from './config.js';
 import type { ContenderKind, OpName } from './contender.js';
 import type { ContenderResult } from './measure-cell.js';
+import { median } from './stats.js';
 
 /** One measured cell with every contender's result; Strongbox comes first. */
 export interface CellResult {
@@ -26,7 +27,11 @@ export interface BenchRecord {
   p50Ms: number;
   p99Ms: number;
   contenderOpsPerSec: number;
-  /** null when the contender finished nothing in the window (only seen on an overloaded machine). */
+  /**
+   * Median over the rounds of Strongbox's rate ÷ the contender's in the same round (each round
+   * measures both, one after the other, so a slow stretch of the machine hits both sides of a
+   * pair). null when the contender finished nothing (only seen on an overloaded machine).
+   */
   ratio: number | null;
   contenderP50Ms: number;
   contenderP99Ms: number;
@@ -61,7 +66,7 @@ export function toRecords(cells: readonly CellResult[]): BenchRecord[] {
         p50Ms: round(strongbox.p50Ms, 4),
         p99Ms: round(strongbox.p99Ms, 4),
         contenderOpsPerSec: round(other.opsPerSec),
-        ratio: other.opsPerSec > 0 ? round(strongbox.opsPerSec / other.opsPerSec, 3) : null,
+        ratio: pairedRatio(strongbox.roundOpsPerSec, other.roundOpsPerSec),
         contenderP50Ms: round(other.p50Ms, 4),
         contenderP99Ms: round(other.p99Ms, 4),
         spread: round(strongbox.spread, 3),
@@ -78,6 +83,15 @@ export function toRecords(cells: readonly CellResult[]): BenchRecord[] {
       }),
     );
   });
+}
+
+/** The median of the per-round ratios, over the rounds in which the contender finished something. */
+export function pairedRatio(strongbox: readonly number[], other: readonly number[]): number | null {
+  const ratios = strongbox.flatMap((rate, i) => {
+    const otherRate = other[i] ?? 0;
+    return otherRate > 0 ? [rate / otherRate] : [];
+  });
+  return ratios.length === 0 ? null : round(median(ratios), 3);
 }
 
 function optional<K extends string>(

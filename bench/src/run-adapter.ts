@@ -1,23 +1,53 @@
 import { type AdapterName, type BenchConfig, CONCURRENCIES } from './config.js';
-import type { Contender } from './contender.js';
+import type { Contender, OpName } from './contender.js';
 import { log } from './format.js';
 import { measureCell } from './measure-cell.js';
+import type { RunProgress } from './progress.js';
 import type { CellResult } from './records.js';
 
 /** Seeded keys per `delete` measurement: the fastest rate seen so far, with this much headroom. */
 const DELETE_HEADROOM = 1.3;
 
+/** The progress step of one cell. */
+export function cellStep(adapter: AdapterName, op: string, concurrency: number): string {
+  return `${adapter} ${op} c${concurrency}`;
+}
+
+/** How long a cell's measurements take (warm-ups included), `contenders` taking part. */
+export function plannedCellMs(
+  config: BenchConfig,
+  adapter: AdapterName,
+  op: OpName,
+  concurrency: number,
+  contenders: number,
+): number {
+  const perMeasurement =
+    config.warmupMs(adapter, concurrency) + config.durationMs(adapter, concurrency);
+  return config.rounds(adapter, op, concurrency) * contenders * perMeasurement;
+}
+
 /**
  * Measure every configured op × concurrency of one adapter. Contenders lacking an op are left
  * out of that cell. `delete` seeds keys from the fastest rate each contender showed so far.
- * `beforeCell` runs before each cell (Postgres forces a checkpoint there).
+ * `beforeCell` runs before each cell (Postgres forces a checkpoint there). Each finished cell
+ * moves `progress` on.
  */
 export async function runAdapterCells(
   adapter: AdapterName,
   contenders: readonly Contender[],
   config: BenchConfig,
+  progress: RunProgress,
   beforeCell?: () => Promise<void>,
 ): Promise<CellResult[]> {
+  for (const op of config.ops) {
+    for (const concurrency of CONCURRENCIES) {
+      const taking = contenders.filter((contender) => contender.ops.has(op)).length;
+      progress.plan(
+        cellStep(adapter, op, concurrency),
+        plannedCellMs(config, adapter, op, concurrency, taking),
+      );
+    }
+  }
   const fastest = new Map<string, number>();
   const cells: CellResult[] = [];
   for (const op of config.ops) {
@@ -46,6 +76,7 @@ export async function runAdapterCells(
         fastest.set(key, Math.max(fastest.get(key) ?? 0, ...result.roundOpsPerSec));
       }
       cells.push({ adapter, op, concurrency, results });
+      progress.finish(cellStep(adapter, op, concurrency));
     }
   }
   return cells;

@@ -20,5 +20,7 @@ export interface RunContext {
   };
   environment: Environment;
   serverSettings: Partial<Record<AdapterName, Record<string, string>>>;
+  /** What each contender ran, by adapter and contender kind (absent in runs before it was recorded). */
+  contenders?: Partial<Record<AdapterName, Record<string, string>>>;
   extras: Partial<Record<AdapterName, AdapterExtras>>;
 }

@@ -1,5 +1,5 @@
 import { formatRate } from './format.js';
-import type { CellResult } from './records.js';
+import { type CellResult, pairedRatio } from './records.js';
 import type { TargetCheck } from './report/targets.js';
 
 /** The results as a fixed-width table: one line per cell and contender. */
@@ -20,10 +20,11 @@ export function renderTable(cells: readonly CellResult[]): string {
   for (const cell of cells) {
     const strongbox = cell.results[0];
     for (const result of cell.results) {
-      const ratio =
+      const paired =
         result === strongbox || strongbox === undefined
-          ? ''
-          : `${(strongbox.opsPerSec / result.opsPerSec).toFixed(2)}x`;
+          ? null
+          : pairedRatio(strongbox.roundOpsPerSec, result.roundOpsPerSec);
+      const ratio = paired === null ? '' : `${paired.toFixed(2)}x`;
       const roundTrips = cell.roundTripsPerOp?.[result.kind];
       rows.push([
         cell.adapter,

@@ -35,6 +35,9 @@ const RUNS = [
   { client: 'stock', concurrency: 64 },
 ] as const;
 
+/** How many sustained runs there are, each `sustainedMs` long (for the run's time estimate). */
+export const SUSTAINED_RUN_COUNT = RUNS.length;
+
 /**
  * Run `get-hit` for `durationMs` per run and compare the first and last seconds of each. A
  * checkpoint is forced before each run, so no timed one lands inside it and reads as decay.

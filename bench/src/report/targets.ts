@@ -3,7 +3,7 @@ import type { ContenderKind, OpName } from '../contender.js';
 import type { BenchRecord } from '../records.js';
 import type { RunContext } from '../run-context.js';
 
-/** One target of issue 5 and whether this run met it. */
+/** One performance target and whether this run met it. */
 export interface TargetCheck {
   target: string;
   status: 'met' | 'missed' | 'not measured';
@@ -21,7 +21,7 @@ const SINGLE_CALL_OPS: readonly OpName[] = [
   'delete',
 ];
 
-/** Check every target of issue 5 against the run's records and extras. */
+/** Check every target against the run's records and extras. */
 export function checkTargets(records: readonly BenchRecord[], context: RunContext): TargetCheck[] {
   const find = (adapter: AdapterName, op: OpName, concurrency: number, contender: ContenderKind) =>
     records.find(

@@ -1,0 +1,90 @@
+import { readFile } from 'node:fs/promises';
+import type { CounterRun } from './counters/counter-results.js';
+import { ratioOf } from './counters/counter-results.js';
+import type { BenchRecord } from './records.js';
+
+/**
+ * `node dist/compare-runs.js a.json b.json [--tolerance=0.1]`: put the ratio rows of two runs
+ * side by side (two `latest.json` of `pnpm bench`, or two `counters.json` of
+ * `pnpm bench:counters`) and flag every row whose ratio moved by more than the tolerance
+ * (±10 % unless set). Exits with 1 when a row is flagged or missing from either run, so two
+ * quick runs in a row can show that the quick mode repeats itself.
+ */
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const files = args.filter((arg) => !arg.startsWith('--'));
+  const toleranceFlag = args.find((arg) => arg.startsWith('--tolerance='));
+  const tolerance = toleranceFlag === undefined ? 0.1 : Number(toleranceFlag.split('=')[1]);
+  if (files.length !== 2 || !(tolerance > 0)) {
+    throw new Error('usage: compare-runs <a.json> <b.json> [--tolerance=0.1]');
+  }
+  const [a, b] = await Promise.all(files.map(async (file) => ratioRows(await readJson(file))));
+  const report = compareRatios(
+    a as Map<string, number | null>,
+    b as Map<string, number | null>,
+    tolerance,
+  );
+  process.stdout.write(`${report.lines.join('\n')}\n`);
+  process.exitCode = report.flagged === 0 ? 0 : 1;
+}
+
+/** One line per ratio row, then a summary; `flagged` counts rows outside the tolerance. */
+function compareRatios(
+  a: ReadonlyMap<string, number | null>,
+  b: ReadonlyMap<string, number | null>,
+  tolerance: number,
+): { lines: string[]; flagged: number } {
+  const keys = [...new Set([...a.keys(), ...b.keys()])];
+  const width = Math.max(3, ...keys.map((key) => key.length));
+  const lines = [
+    `${'row'.padEnd(width)}  ${'run a'.padStart(7)}  ${'run b'.padStart(7)}  ${'b ÷ a'.padStart(8)}`,
+  ];
+  let flagged = 0;
+  let largest = 0;
+  for (const key of keys) {
+    const before = a.get(key) ?? null;
+    const after = b.get(key) ?? null;
+    const change = before !== null && after !== null && before > 0 ? after / before - 1 : null;
+    const outside = change === null || Math.abs(change) > tolerance;
+    if (outside) flagged++;
+    if (change !== null) largest = Math.max(largest, Math.abs(change));
+    lines.push(
+      `${key.padEnd(width)}  ${times(before).padStart(7)}  ${times(after).padStart(7)}  ` +
+        `${(change === null ? 'n/a' : `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} %`).padStart(8)}` +
+        (outside ? `  <-- beyond ±${Math.round(tolerance * 100)} %` : ''),
+    );
+  }
+  lines.push(
+    '',
+    `${keys.length} ratio rows, ${flagged} beyond ±${Math.round(tolerance * 100)} % or missing; largest change ${(largest * 100).toFixed(1)} %`,
+  );
+  return { lines, flagged };
+}
+
+/** Ratio rows by name: Strongbox ÷ contender per cell of either kind of results file. */
+function ratioRows(results: BenchRecord[] | CounterRun): Map<string, number | null> {
+  if (Array.isArray(results)) {
+    return new Map(
+      results.map((r) => [`${r.adapter} ${r.op} c${r.concurrency} ÷ ${r.contender}`, r.ratio]),
+    );
+  }
+  const rows = new Map<string, number | null>();
+  for (const cell of results.cells) {
+    for (const result of cell.results) {
+      if (result.kind === 'strongbox') continue;
+      const name = `${cell.backend} ${cell.scenario} ${cell.keys} c${cell.concurrency} ÷ ${result.kind}`;
+      rows.set(name, ratioOf(cell, result.kind) ?? null);
+    }
+  }
+  return rows;
+}
+
+function times(ratio: number | null): string {
+  return ratio === null ? 'n/a' : `${ratio.toFixed(2)}×`;
+}
+
+async function readJson(file: string): Promise<BenchRecord[] | CounterRun> {
+  return JSON.parse(await readFile(file, 'utf8')) as BenchRecord[] | CounterRun;
+}
+
+await main();

@@ -6,28 +6,17 @@
 // run unattended (apt-get, as root or with password-less sudo), unless
 // STRONGBOX_NO_PROVISION=1; otherwise this fails with one line naming that command.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { workspacePackages } from './workspace-packages.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const INSTALL_COMMAND = 'bash scripts/install-prerequisites.sh';
 
-/** Folders of the workspace's packages (the globs of pnpm-workspace.yaml, `dir/*` or `dir`). */
-function workspacePackages() {
-  const globs = [
-    ...readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8').matchAll(/^ {2}- (.+)$/gm),
-  ];
-  return globs.flatMap(([, glob]) => {
-    if (!glob.endsWith('/*')) return [join(root, glob)];
-    const parent = join(root, glob.slice(0, -2));
-    return readdirSync(parent).map((name) => join(parent, name));
-  });
-}
-
 function workspaceInstalled() {
   if (!existsSync(join(root, 'node_modules/.bin/turbo'))) return false;
-  return workspacePackages()
+  return workspacePackages(root)
     .filter((dir) => existsSync(join(dir, 'package.json')))
     .every((dir) => existsSync(join(dir, 'node_modules')));
 }

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { testReports } from '../../scripts/test-reports/vitest-reporters.mjs';
 
 export default defineConfig({
   test: {
@@ -7,5 +8,6 @@ export default defineConfig({
     globalSetup: ['./test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    ...testReports(),
   },
 });

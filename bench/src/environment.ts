@@ -39,6 +39,14 @@ export function describeEnvironment(): Environment {
   for (const [name, parent] of TRANSITIVE) {
     libraries[`${name} (via ${parent})`] = versionOf(name, packageDir(parent, BENCH_DIR));
   }
+  // Keyv 6 lives in a package of its own (bench/peers/keyv6) beside Keyv 5.
+  const keyv6Dir = packageDir('@strongbox/bench-keyv6', BENCH_DIR);
+  libraries['keyv (Keyv 6)'] = versionOf('keyv', keyv6Dir);
+  libraries['@keyv/redis (Keyv 6)'] = versionOf('@keyv/redis', keyv6Dir);
+  libraries['@redis/client (via @keyv/redis, Keyv 6)'] = versionOf(
+    '@redis/client',
+    packageDir('@keyv/redis', keyv6Dir),
+  );
   const [cpu] = cpus();
   return {
     machine: {

@@ -1,4 +1,5 @@
 import KeyvRedis, { Keyv } from '@keyv/redis';
+import { Keyv as Keyv6, KeyvRedis as KeyvRedis6 } from '@strongbox/bench-keyv6';
 import { createRedisBackend, type RedisBackend } from '@strongbox/redis';
 import { Cluster, Redis } from 'ioredis';
 import { createStorage } from 'unstorage';
@@ -6,7 +7,7 @@ import redisDriver from 'unstorage/drivers/redis';
 import { importAdapterInternal } from '../adapter-internals.js';
 import { ALL_OPS, type Contender, KEYV_OPS, noCheckAndSet, UNSTORAGE_OPS } from '../contender.js';
 import { RedisBulk } from './redis-bulk.js';
-import { mastersOf, type RedisDeployment } from './redis-deployment.js';
+import { mastersOf, type RedisAddress, type RedisDeployment } from './redis-deployment.js';
 import { strongboxContender } from './strongbox.js';
 
 interface RedisScript {
@@ -38,7 +39,8 @@ export async function redisContenders(deployment: RedisDeployment): Promise<Cont
   const contenders = [
     strongbox,
     await rawIoredis(backend, deployment, bulk),
-    keyvRedis(deployment, bulk),
+    keyvRedis(deployment, bulk, KEYV_5),
+    ...(keyv6Runs() ? [keyvRedis(deployment, bulk, KEYV_6)] : []),
     // On a Cluster unstorage is ioredis' Cluster plus its own layer; the single server shows that.
     ...(deployment.kind === 'single' ? [unstorageRedis(deployment.url, bulk)] : []),
   ];
@@ -128,29 +130,81 @@ async function rawIoredis(
   };
 }
 
-/** Keyv 5 with @keyv/redis (node-redis), namespace `kv`, errors thrown rather than swallowed. */
-function keyvRedis(deployment: RedisDeployment, bulk: RedisBulk): Contender {
-  const connection =
+/** The part of a Keyv instance the contender calls; Keyv 5 and 6 both have it. */
+interface KeyvLike {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: string, ttl?: number): Promise<unknown>;
+  delete(key: string): Promise<unknown>;
+  disconnect(): Promise<void>;
+}
+
+/** node-redis' connection: a URL, or the cluster's root nodes (with the proxies' address map). */
+type KeyvConnection =
+  | string
+  | { rootNodes: { url: string }[]; nodeAddressMap?: Record<string, RedisAddress> };
+
+/** One Keyv major with @keyv/redis of the same major, under its own namespace. */
+interface KeyvFlavour {
+  kind: 'keyv' | 'keyv6';
+  namespace: string;
+  description: string;
+  create(connection: KeyvConnection): KeyvLike;
+}
+
+/** What @keyv/redis 5's createKeyv builds (it takes no cluster options), errors thrown. */
+const KEYV_5: KeyvFlavour = {
+  kind: 'keyv',
+  namespace: 'kv',
+  description: 'Keyv 5 + @keyv/redis 5 (node-redis), namespace "kv"',
+  create(connection) {
+    const store = new KeyvRedis(connection, { namespace: 'kv', throwOnErrors: true });
+    return new Keyv(store, { namespace: 'kv', useKeyPrefix: false, throwOnErrors: true });
+  },
+};
+
+/** What @keyv/redis 6's createKeyv builds, errors thrown by the store. */
+const KEYV_6: KeyvFlavour = {
+  kind: 'keyv6',
+  namespace: 'kv6',
+  description: 'Keyv 6 + @keyv/redis 6 (node-redis), namespace "kv6"',
+  create(connection) {
+    const store = new KeyvRedis6(connection, { namespace: 'kv6', throwOnErrors: true });
+    return new Keyv6(store, { namespace: 'kv6' });
+  },
+};
+
+/** Keyv 6 and @keyv/redis 6 declare Node ≥ 22.19; on older Node they are left out. */
+function keyv6Runs(): boolean {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  return major > 22 || (major === 22 && minor >= 19);
+}
+
+/** Keyv with @keyv/redis (node-redis) of one major. */
+function keyvRedis(deployment: RedisDeployment, bulk: RedisBulk, flavour: KeyvFlavour): Contender {
+  const connection: KeyvConnection =
     deployment.kind === 'single'
       ? deployment.url
       : {
           rootNodes: deployment.nodes.map((node) => ({ url: `redis://${node.host}:${node.port}` })),
           ...(deployment.natMap ? { nodeAddressMap: deployment.natMap } : {}),
         };
-  // What @keyv/redis' createKeyv builds, which takes no cluster options.
-  const store = new KeyvRedis(connection, { namespace: 'kv', throwOnErrors: true });
-  const keyv = new Keyv(store, { namespace: 'kv', useKeyPrefix: false, throwOnErrors: true });
-  const rawKey = (key: string) => `kv::${key}`;
+  const keyv = flavour.create(connection);
+  const rawKey = (key: string) => `${flavour.namespace}::${key}`;
   return {
-    kind: 'keyv',
-    description: 'Keyv 5 + @keyv/redis (node-redis), namespace "kv"',
+    kind: flavour.kind,
+    description: flavour.description,
     ops: KEYV_OPS,
     get: (key) => keyv.get(key),
     set: (key, value, ttlMs) => keyv.set(key, value, ttlMs),
     checkAndSet: noCheckAndSet,
     delete: (key) => keyv.delete(key),
     seed: async (keys, value) => {
-      const raw = await rawValueWrittenBy((key) => keyv.set(key, value), rawKey, bulk, 'keyv');
+      const raw = await rawValueWrittenBy(
+        (key) => keyv.set(key, value),
+        rawKey,
+        bulk,
+        flavour.kind,
+      );
       await bulk.set(keys.map(rawKey), raw);
     },
     unseed: (keys) => bulk.unlink(keys.map(rawKey)),

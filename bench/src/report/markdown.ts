@@ -126,8 +126,6 @@ function methodSection(context: RunContext): string[] {
   const durations = Object.entries(context.method.durationMs)
     .map(([adapter, d]) => `${adapter} ${d.c1 / 1000} s at c1, ${d.c64 / 1000} s at c64`)
     .join('; ');
-  const libraries = context.environment.libraries;
-  const version = (name: string) => libraries[name] ?? '?';
   return [
     '## Method',
     '',
@@ -142,13 +140,11 @@ function methodSection(context: RunContext): string[] {
     '  and, on Redis, its one-write-per-tick batching): the cost of the adapter layer alone. On',
     '  Postgres, `raw-pipelined` (only when the adapter does not already pipeline alike) is',
     '  porsager with `max_pipeline: 1`, tuned for steady throughput.',
-    `- Keyv 5 is keyv ${version('keyv')} with @keyv/postgres ${version('@keyv/postgres')} (pg ${version('pg (via @keyv/postgres)')}, unnamed`,
-    `  statements) or @keyv/redis ${version('@keyv/redis')} (node-redis ${version('@redis/client (via @keyv/redis)')}).` +
-      (libraries['keyv (Keyv 6)'] === undefined
-        ? ''
-        : ` Keyv 6 is keyv ${version('keyv (Keyv 6)')} with @keyv/redis ${version('@keyv/redis (Keyv 6)')} (node-redis ${version('@redis/client (via @keyv/redis, Keyv 6)')}), Redis only (@keyv/postgres has no Keyv 6 release yet).`),
-    `  unstorage ${version('unstorage')} runs its redis driver (ioredis, single server only). The async`,
-    '  `Map` baseline does `await get` then `await set` for its checkAndSet.',
+    '- Keyv 5 runs with @keyv/postgres (pg, unnamed statements) or @keyv/redis (node-redis); Keyv 6',
+    '  (Redis only: @keyv/postgres has no release for it yet, and Keyv 6 needs Node ≥ 22.19) with',
+    '  @keyv/redis 6. Each table names the versions it ran.',
+    '  unstorage runs its redis driver (ioredis, single server only). The async `Map` baseline',
+    '  does `await get` then `await set` for its checkAndSet.',
     '- For the hot-key loop, ops/s counts successful increments.',
     "- RT/op: requests per operation counted by a loopback TCP proxy that parses the client's",
     '  protocol (Postgres Sync/Flush/Query messages, Redis RESP commands), in a separate pass at',
@@ -189,6 +185,7 @@ function adapterSection(
           ),
           '',
         ]),
+    ...versionsLine(adapter, contenders, context),
     ...embed(adapterCharts(adapter, records)),
     `| ${header.join(' | ')} |`,
     `|${header.map(() => '---').join('|')}|`,
@@ -231,6 +228,46 @@ function adapterSection(
   }
   lines.push('');
   return lines;
+}
+
+/** The library versions behind this adapter's table. */
+function versionsLine(
+  adapter: AdapterName,
+  contenders: readonly ContenderKind[],
+  context: RunContext,
+): string[] {
+  const libraries = context.environment.libraries;
+  const v = (name: string) => libraries[name] ?? '?';
+  const postgres = adapter === 'postgres';
+  const parts = [
+    `Strongbox ${v(`@strongbox/${adapter === 'redis-cluster' ? 'redis' : adapter}`)}`,
+    ...contenders.flatMap((kind): string[] => {
+      switch (kind) {
+        case 'raw':
+        case 'raw-pipelined':
+          return postgres
+            ? [`${kind}: postgres (porsager) ${v('postgres')}`]
+            : [`raw: ioredis ${v('ioredis')}`];
+        case 'keyv':
+          return postgres
+            ? [
+                `Keyv 5: keyv ${v('keyv')}, @keyv/postgres ${v('@keyv/postgres')}, pg ${v('pg (via @keyv/postgres)')}`,
+              ]
+            : [
+                `Keyv 5: keyv ${v('keyv')}, @keyv/redis ${v('@keyv/redis')}, @redis/client ${v('@redis/client (via @keyv/redis)')}`,
+              ];
+        case 'keyv6':
+          return [
+            `Keyv 6: keyv ${v('keyv (Keyv 6)')}, @keyv/redis ${v('@keyv/redis (Keyv 6)')}, @redis/client ${v('@redis/client (via @keyv/redis, Keyv 6)')}`,
+          ];
+        case 'unstorage':
+          return [`unstorage ${v('unstorage')} (ioredis ${v('ioredis (via unstorage)')})`];
+        default:
+          return [];
+      }
+    }),
+  ];
+  return [`Versions: ${parts.join('; ')}.`, ''];
 }
 
 function hotKeySection(records: readonly BenchRecord[]): string[] {

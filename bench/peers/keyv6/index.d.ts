@@ -1,0 +1,1 @@
+export { default as KeyvRedis, Keyv } from '@keyv/redis';

@@ -1,34 +1,19 @@
 import KeyvPostgres from '@keyv/postgres';
 import { createPostgresBackend } from '@strongbox/postgres';
+import * as postgresInternals from '@strongbox/postgres/internal';
 import Keyv from 'keyv';
 import postgres from 'postgres';
-import { importAdapterInternal } from '../adapter-internals.js';
 import { ALL_OPS, type Contender, KEYV_OPS, noCheckAndSet, type OpName } from '../contender.js';
 import { inChunks } from './chunks.js';
 import { strongboxContender } from './strongbox.js';
 
 type Sql = postgres.Sql<Record<string, never>>;
 
-/** The adapter's own modules the raw baselines reuse, so they send exactly its SQL. */
-interface PostgresInternals {
-  statementsFor(names: {
-    table: string;
-  }): Record<'get' | 'set' | 'setIfAbsent' | 'setIfEqual' | 'delete', string>;
-  encodeValue(value: string): string;
-  decodeValue(hex: Buffer): string;
-  driverOptions(client: unknown): postgres.Options<Record<string, never>>;
-  resolvePostgresOptions(options: unknown): { client: unknown };
-}
-
-async function loadInternals(): Promise<PostgresInternals> {
-  const files = ['statements.js', 'value-codec.js', 'postgres-client.js', 'options.js'];
-  const modules = await Promise.all(
-    files.map((file) =>
-      importAdapterInternal<Partial<PostgresInternals>>('@strongbox/postgres', file),
-    ),
-  );
-  return Object.assign({}, ...modules) as PostgresInternals;
-}
+/**
+ * The adapter's own pieces the raw baselines reuse, so they send exactly its SQL (the
+ * package's documented-unstable `internal` entry point).
+ */
+type PostgresInternals = typeof postgresInternals;
 
 /** Ops the max_pipeline-1 baseline runs: the ones its target (CAS) and the headline numbers need. */
 const PIPELINED_OPS: ReadonlySet<OpName> = new Set(['get-hit', 'set', 'cas']);
@@ -102,7 +87,7 @@ async function withBulkClient(
   url: string,
   build: (internals: PostgresInternals, bulk: Sql) => Promise<Contender[]>,
 ): Promise<Contender[]> {
-  const internals = await loadInternals();
+  const internals = postgresInternals;
   const bulk = postgres(url, { max: 2, onnotice: () => undefined });
   const contenders = await build(internals, bulk);
   const last = contenders[contenders.length - 1] as Contender;

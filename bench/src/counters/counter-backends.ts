@@ -1,11 +1,12 @@
 import type { KVBackend } from '@strongbox/core';
 import { createMemoryBackend } from '@strongbox/memory';
 import { createPostgresBackend } from '@strongbox/postgres';
+import { driverOptions, resolvePostgresOptions, statementsFor } from '@strongbox/postgres/internal';
 import { createRedisBackend } from '@strongbox/redis';
+import { INCREMENT } from '@strongbox/redis/internal';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import postgres from 'postgres';
-import { importAdapterInternal } from '../adapter-internals.js';
 import { startCountingProxy } from '../round-trips/counting-proxy.js';
 import { countPostgresRoundTrips } from '../round-trips/postgres-messages.js';
 import { countRedisCommands } from '../round-trips/redis-commands.js';
@@ -190,10 +191,6 @@ async function postgresSetup(url: string): Promise<CounterSetup> {
 
 /** ioredis sending the adapter's increment script by SHA with the adapter's arguments. */
 async function rawRedisIncrement(url: string): Promise<CounterContender> {
-  const { INCREMENT } = await importAdapterInternal<{ INCREMENT: { lua: string; sha: string } }>(
-    '@strongbox/redis',
-    'scripts.js',
-  );
   const client = new Redis(url);
   await client.script('LOAD', INCREMENT.lua);
   const ttl = String(WINDOW_MS);
@@ -212,19 +209,6 @@ async function rawRedisIncrement(url: string): Promise<CounterContender> {
  * prepared, to a table the adapter's own setup created.
  */
 async function rawPostgresIncrement(url: string): Promise<CounterContender> {
-  const internals = await Promise.all(
-    ['statements.js', 'postgres-client.js', 'options.js'].map((file) =>
-      importAdapterInternal<Record<string, unknown>>('@strongbox/postgres', file),
-    ),
-  );
-  const { statementsFor, driverOptions, resolvePostgresOptions } = Object.assign(
-    {},
-    ...internals,
-  ) as {
-    statementsFor(names: { table: string }): { increment: string };
-    driverOptions(client: unknown): postgres.Options<Record<string, never>>;
-    resolvePostgresOptions(options: unknown): { client: unknown };
-  };
   const setup = await createPostgresBackend({ url, table: 'bench_counters_raw', purgeInterval: 0 });
   const table = setup.table;
   await setup.close();

@@ -65,7 +65,7 @@ const NOW = '(SELECT at FROM now)';
 const LIVE_AT_NOW = `(t.expires_at IS NULL OR t.expires_at > ${NOW})`;
 
 /** The statements for one table. */
-export function statementsFor({ table }: TableNames): Statements {
+export function statementsFor({ table }: Pick<TableNames, 'table'>): Statements {
   return {
     get: `SELECT encode(t.value, 'hex') FROM ${table} AS t WHERE t.key = $1 AND ${LIVE}`,
 

@@ -1,19 +1,14 @@
 import KeyvRedis, { Keyv } from '@keyv/redis';
 import { Keyv as Keyv6, KeyvRedis as KeyvRedis6 } from '@strongbox/bench-keyv6';
 import { createRedisBackend, type RedisBackend } from '@strongbox/redis';
+import { CHECK_AND_SET, createWriteCoalescer, type RedisScript } from '@strongbox/redis/internal';
 import { Cluster, Redis } from 'ioredis';
 import { createStorage } from 'unstorage';
 import redisDriver from 'unstorage/drivers/redis';
-import { importAdapterInternal } from '../adapter-internals.js';
 import { ALL_OPS, type Contender, KEYV_OPS, noCheckAndSet, UNSTORAGE_OPS } from '../contender.js';
 import { RedisBulk } from './redis-bulk.js';
 import { mastersOf, type RedisAddress, type RedisDeployment } from './redis-deployment.js';
 import { strongboxContender } from './strongbox.js';
-
-interface RedisScript {
-  lua: string;
-  sha: string;
-}
 
 /**
  * Strongbox's Redis adapter and its baselines on one deployment: raw ioredis with the adapter's
@@ -69,13 +64,6 @@ async function rawIoredis(
   deployment: RedisDeployment,
   bulk: RedisBulk,
 ): Promise<Contender> {
-  const { CHECK_AND_SET } = await importAdapterInternal<{ CHECK_AND_SET: RedisScript }>(
-    '@strongbox/redis',
-    'scripts.js',
-  );
-  const { createWriteCoalescer } = await importAdapterInternal<{
-    createWriteCoalescer(client: Redis | Cluster): () => void;
-  }>('@strongbox/redis', 'write-coalescing.js');
   const source = backend.client;
   const client =
     source instanceof Cluster

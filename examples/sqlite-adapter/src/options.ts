@@ -1,4 +1,4 @@
-import { KVError } from '@strongbox/core';
+import { type AdapterOptions, type KVError, readAdapterOptions } from '@strongbox/core';
 import type Database from 'better-sqlite3';
 
 /** Options of {@link createSqliteBackend}. Give exactly one of `filename` and `database`. */
@@ -33,7 +33,7 @@ export interface SqliteBackendOptions {
   clock?: (() => number) | undefined;
   /** Ms between background purges of expired rows (default 60000; 0 turns them off). */
   purgeInterval?: number | undefined;
-  /** Receives background purge failures as `PURGE_FAILED` KVErrors (default `process.emitWarning`). */
+  /** Receives background purge failures as `PURGE_FAILED` KVErrors (default: core's `emitWarning`). */
   onError?: ((error: KVError) => void) | undefined;
   /** Leave keys out of errors. */
   redactKeys?: boolean | undefined;
@@ -56,9 +56,7 @@ export interface SqliteSettings {
 /** The table used when none is given. */
 export const DEFAULT_TABLE = 'strongbox_kv';
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** setInterval's largest delay; longer ones fire at once. */
-const MAX_TIMER_DELAY = 2 ** 31 - 1;
-const KNOWN_OPTIONS = new Set([
+const KNOWN_OPTIONS = [
   'filename',
   'database',
   'closeClient',
@@ -69,69 +67,61 @@ const KNOWN_OPTIONS = new Set([
   'onError',
   'redactKeys',
   'connectionErrorPatterns',
-]);
+] satisfies (keyof SqliteBackendOptions)[];
 
-/** Validate `options` and apply defaults; throws an `INVALID_CONFIG` KVError. */
+/** Validate `options` with core's option checks and apply defaults; throws an `INVALID_CONFIG` KVError. */
 export function resolveSqliteOptions(options: unknown): SqliteSettings {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalidConfig('options must be an object with `filename` or `database`');
-  }
-  const unknown = Object.keys(options).filter((name) => !KNOWN_OPTIONS.has(name));
-  if (unknown.length > 0) throw invalidConfig(`unknown option(s): ${unknown.join(', ')}`);
-  const o = options as Record<string, unknown>;
-  const table = o.table ?? DEFAULT_TABLE;
+  const o = readAdapterOptions('sqlite', options, {
+    known: KNOWN_OPTIONS,
+    optional: false,
+    expects: 'with `filename` or `database`',
+  });
+  const table = o.given.table ?? DEFAULT_TABLE;
   if (typeof table !== 'string' || !TABLE_NAME.test(table)) {
-    throw invalidConfig(`table must match ${TABLE_NAME}`);
+    throw o.invalid(`table must match ${TABLE_NAME}`);
   }
-  check(
-    o.closeClient === undefined || typeof o.closeClient === 'boolean',
-    'closeClient must be a boolean',
-  );
-  check(
-    o.redactKeys === undefined || typeof o.redactKeys === 'boolean',
-    'redactKeys must be a boolean',
-  );
-  check(o.clock === undefined || typeof o.clock === 'function', 'clock must be a function');
-  check(o.onError === undefined || typeof o.onError === 'function', 'onError must be a function');
-  check(
-    o.connectionErrorPatterns === undefined ||
-      (Array.isArray(o.connectionErrorPatterns) &&
-        o.connectionErrorPatterns.every((p) => typeof p === 'string')),
-    'connectionErrorPatterns must be an array of strings',
-  );
+  const closeClient = o.boolean('closeClient', false);
+  const redactKeys = o.boolean('redactKeys', false);
+  const clock = o.callback<() => number>('clock');
+  const onError = o.onError();
+  const connectionErrorPatterns = o.strings('connectionErrorPatterns');
   return {
-    source: resolveSource(o),
+    source: resolveSource(o, closeClient),
     table,
-    busyTimeout: timerOption(o.busyTimeout, 'busyTimeout', 5000),
-    clock: o.clock as (() => number) | undefined,
-    purgeInterval: timerOption(o.purgeInterval, 'purgeInterval', 60_000),
-    onError:
-      (o.onError as ((error: KVError) => void) | undefined) ??
-      ((error) => process.emitWarning(error)),
-    redactKeys: (o.redactKeys as boolean | undefined) ?? false,
-    connectionErrorPatterns: (o.connectionErrorPatterns as string[] | undefined) ?? [],
+    busyTimeout: o.interval('busyTimeout', 5000, 0),
+    clock,
+    purgeInterval: o.interval('purgeInterval', 60_000, 0),
+    onError,
+    redactKeys,
+    connectionErrorPatterns,
   };
 }
 
-function resolveSource(o: Record<string, unknown>): SqliteSettings['source'] {
-  const { filename, database } = o;
+function resolveSource(o: AdapterOptions, closeClient: boolean): SqliteSettings['source'] {
+  const { filename, database } = o.given;
   if ((filename === undefined) === (database === undefined)) {
-    throw invalidConfig('give exactly one of `filename` and `database`');
+    throw o.invalid('give exactly one of `filename` and `database`');
   }
   if (filename !== undefined) {
     check(
+      o,
       typeof filename === 'string' && filename.length > 0,
       'filename must be a non-empty string',
     );
-    check(o.closeClient === undefined, "`closeClient` only applies to a caller's `database`");
+    check(
+      o,
+      o.given.closeClient === undefined,
+      "`closeClient` only applies to a caller's `database`",
+    );
     return { filename: filename as string };
   }
-  check(isDatabase(database), 'database must be a better-sqlite3 Database');
+  check(o, isDatabase(database), 'database must be a better-sqlite3 Database');
   check(
-    o.busyTimeout === undefined,
+    o,
+    o.given.busyTimeout === undefined,
     '`busyTimeout` only applies to `filename`: set it on your `database`',
   );
-  return { database: database as Database.Database, closeClient: o.closeClient === true };
+  return { database: database as Database.Database, closeClient };
 }
 
 function isDatabase(value: unknown): boolean {
@@ -143,19 +133,6 @@ function isDatabase(value: unknown): boolean {
   );
 }
 
-function timerOption(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  check(
-    Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_TIMER_DELAY,
-    `${name} must be an integer from 0 to ${MAX_TIMER_DELAY} ms`,
-  );
-  return value as number;
-}
-
-function check(ok: boolean, detail: string): void {
-  if (!ok) throw invalidConfig(detail);
-}
-
-function invalidConfig(detail: string): KVError {
-  return new KVError({ code: 'INVALID_CONFIG', backend: 'sqlite', detail });
+function check(o: AdapterOptions, ok: boolean, detail: string): void {
+  if (!ok) throw o.invalid(detail);
 }

@@ -6,6 +6,8 @@ import {
   type KVError,
   type OperationOptions,
   parseCounter,
+  reportBackgroundFailure,
+  unrefTimer,
 } from '@strongbox/core';
 import type Database from 'better-sqlite3';
 import type { SqliteSettings } from './options.js';
@@ -44,7 +46,7 @@ export class SqliteBackend extends KVBackendBase {
   readonly #clockResolution: number;
   readonly #closesDatabase: boolean;
   readonly #onError: (error: KVError) => void;
-  readonly #purgeTimer: NodeJS.Timeout | undefined;
+  readonly #purgeTimer: ReturnType<typeof setInterval> | undefined;
   #purging = false;
   readonly #setTx: Database.Transaction<(key: string, value: string, expiry: Expiry) => void>;
   readonly #checkAndSetTx: Database.Transaction<
@@ -109,7 +111,7 @@ export class SqliteBackend extends KVBackendBase {
 
     if (settings.purgeInterval > 0) {
       this.#purgeTimer = setInterval(() => void this.#purgeBacklog(), settings.purgeInterval);
-      this.#purgeTimer.unref();
+      unrefTimer(this.#purgeTimer);
     }
   }
 
@@ -223,7 +225,7 @@ export class SqliteBackend extends KVBackendBase {
         await new Promise((resolve) => setImmediate(resolve));
       }
     } catch (error) {
-      if (!this.closed) this.#onError(error as KVError);
+      if (!this.closed) reportBackgroundFailure(this.#onError, error as KVError, 'sqlite purge');
     } finally {
       this.#purging = false;
     }

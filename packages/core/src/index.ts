@@ -1,3 +1,9 @@
+export {
+  AdapterOptions,
+  type AdapterOptionsShape,
+  readAdapterOptions,
+  reportBackgroundFailure,
+} from './adapter-options.js';
 export type {
   Counter,
   IncrementOptions,

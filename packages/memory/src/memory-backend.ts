@@ -1,9 +1,9 @@
 import {
   type Counter,
   type Expiry,
-  emitWarning,
   KVBackendBase,
   parseCounter,
+  reportBackgroundFailure,
 } from '@strongbox/core';
 import type { MemoryEntry } from './entry.js';
 import { ExpiryHeap, NOT_INDEXED } from './expiry-heap.js';
@@ -45,7 +45,12 @@ export class MemoryBackend extends KVBackendBase {
   /** Throws an `INVALID_CONFIG` KVError for bad options. Prefer {@link createMemoryBackend}. */
   constructor(options?: MemoryBackendOptions) {
     const settings = resolveMemoryOptions(options);
-    super({ name: 'memory', combine: settings.combine });
+    super({
+      name: 'memory',
+      combine: settings.combine,
+      operationTimeout: settings.operationTimeout,
+      redactKeys: settings.redactKeys,
+    });
     this.#clock = settings.clock;
     this.#onError = settings.onError;
     this.#sweeps = startSweepSchedule(settings.sweepInterval, () => this.#sweepStep());
@@ -209,11 +214,7 @@ export class MemoryBackend extends KVBackendBase {
     try {
       return this.sweep();
     } catch (error) {
-      try {
-        this.#onError(this.failure('purge', undefined, error));
-      } catch (callbackError) {
-        emitWarning(new Error(`memory sweep onError threw: ${String(callbackError)}`));
-      }
+      reportBackgroundFailure(this.#onError, this.failure('purge', undefined, error), 'memory sweep');
       return false;
     }
   }

@@ -1,4 +1,4 @@
-import { emitWarning, KVError } from '@strongbox/core';
+import { type KVError, readAdapterOptions } from '@strongbox/core';
 
 /** Options of {@link createMemoryBackend}. */
 export interface MemoryBackendOptions {
@@ -25,6 +25,13 @@ export interface MemoryBackendOptions {
    * same either way; `false` is for measuring the difference.
    */
   combine?: boolean | undefined;
+  /**
+   * Default deadline of each operation in ms (default: none); a call's own `timeout` overrides
+   * it. Memory calls finish at once, so it only matters to a subclass whose calls wait.
+   */
+  operationTimeout?: number | undefined;
+  /** Leave keys out of errors (default false). */
+  redactKeys?: boolean | undefined;
 }
 
 /** {@link MemoryBackendOptions} with defaults applied. */
@@ -33,48 +40,30 @@ export interface MemorySettings {
   clock: () => number;
   onError: (error: KVError) => void;
   combine: boolean;
+  operationTimeout: number | undefined;
+  redactKeys: boolean;
 }
 
 /** Default ms between sweeps. */
 export const DEFAULT_SWEEP_INTERVAL = 1000;
-/** setInterval's largest delay; longer ones fire at once. */
-const MAX_TIMER_DELAY = 2 ** 31 - 1;
-const KNOWN_OPTIONS = new Set(['sweepInterval', 'clock', 'onError', 'combine']);
+const KNOWN_OPTIONS = [
+  'sweepInterval',
+  'clock',
+  'onError',
+  'combine',
+  'operationTimeout',
+  'redactKeys',
+] satisfies (keyof MemoryBackendOptions)[];
 
-/** Validate `options` and apply defaults; throws `INVALID_CONFIG`. */
+/** Validate `options` with core's option checks and apply defaults; throws `INVALID_CONFIG`. */
 export function resolveMemoryOptions(options: unknown): MemorySettings {
-  if (options === undefined) options = {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalid('options must be an object');
-  }
-  const unknown = Object.keys(options).filter((name) => !KNOWN_OPTIONS.has(name));
-  if (unknown.length > 0) throw invalid(`unknown option(s): ${unknown.join(', ')}`);
-  const { sweepInterval, clock, onError, combine } = options as Record<string, unknown>;
-  if (
-    sweepInterval !== undefined &&
-    !(
-      Number.isInteger(sweepInterval) &&
-      Number(sweepInterval) >= 1 &&
-      Number(sweepInterval) <= MAX_TIMER_DELAY
-    )
-  ) {
-    throw invalid(`sweepInterval must be an integer from 1 to ${MAX_TIMER_DELAY} ms`);
-  }
-  if (clock !== undefined && typeof clock !== 'function') throw invalid('clock must be a function');
-  if (onError !== undefined && typeof onError !== 'function') {
-    throw invalid('onError must be a function');
-  }
-  if (combine !== undefined && typeof combine !== 'boolean') {
-    throw invalid('combine must be a boolean');
-  }
+  const o = readAdapterOptions('memory', options, { known: KNOWN_OPTIONS });
   return {
-    sweepInterval: (sweepInterval as number | undefined) ?? DEFAULT_SWEEP_INTERVAL,
-    clock: (clock as (() => number) | undefined) ?? (() => performance.now()),
-    onError: (onError as ((error: KVError) => void) | undefined) ?? emitWarning,
-    combine: (combine as boolean | undefined) ?? true,
+    sweepInterval: o.interval('sweepInterval', DEFAULT_SWEEP_INTERVAL),
+    clock: o.callback('clock', () => performance.now()),
+    onError: o.onError(),
+    combine: o.boolean('combine', true),
+    operationTimeout: o.timeout('operationTimeout'),
+    redactKeys: o.boolean('redactKeys', false),
   };
-}
-
-function invalid(detail: string): KVError {
-  return new KVError({ code: 'INVALID_CONFIG', backend: 'memory', detail });
 }

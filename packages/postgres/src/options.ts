@@ -1,4 +1,4 @@
-import { KVError, type KVErrorCode } from '@strongbox/core';
+import { type AdapterOptions, type KVError, readAdapterOptions } from '@strongbox/core';
 import type { Sql } from 'postgres';
 import { DEFAULT_TABLE, identifierProblem } from './identifiers.js';
 
@@ -38,7 +38,10 @@ export interface PostgresBackendOptions {
   createTable?: boolean | undefined;
   /** Ms between background purges of expired rows; 0 disables them (default 60000). */
   purgeInterval?: number | undefined;
-  /** Receives background purge failures (`PURGE_FAILED`). Default: `process.emitWarning`. */
+  /**
+   * Receives background purge failures (`PURGE_FAILED`). Default: core's `emitWarning`
+   * (`process.emitWarning`, or `console.warn` on runtimes without `process`).
+   */
   onError?: ((error: KVError) => void) | undefined;
   /** Deadline of every operation in ms unless the call gives its own `timeout` (default 5000). */
   operationTimeout?: number | undefined;
@@ -110,8 +113,6 @@ export const DEFAULT_OPERATION_TIMEOUT = 5000;
 export const DEFAULT_PURGE_INTERVAL = 60_000;
 export const DEFAULT_CONNECT_TIMEOUT = 5000;
 export const DEFAULT_APPLICATION_NAME = 'strongbox';
-/** setTimeout's longest delay. */
-const MAX_DELAY = 2 ** 31 - 1;
 /** A sanity bound on pool sizes (PostgreSQL's own default `max_connections` is 100). */
 const MAX_POOL_SIZE = 10_000;
 
@@ -127,7 +128,7 @@ const OWNED_CLIENT_OPTIONS = [
   'applicationName',
 ] as const;
 
-const KNOWN_OPTIONS = new Set<string>([
+const KNOWN_OPTIONS = [
   'url',
   'sql',
   'closeClient',
@@ -142,161 +143,115 @@ const KNOWN_OPTIONS = new Set<string>([
   'combine',
   'connectionErrorPatterns',
   ...OWNED_CLIENT_OPTIONS,
-]);
+] satisfies (keyof PostgresBackendOptions)[];
 
 const SSL_MODES = new Set(['require', 'allow', 'prefer', 'verify-full']);
 
-/** Validate `options` and apply defaults; throws `INVALID_CONFIG`, `INVALID_CONN_STRING` or `INVALID_POOL_CONFIG`. */
+/**
+ * Validate `options` with core's option checks and apply defaults; throws `INVALID_CONFIG`,
+ * `INVALID_CONN_STRING` or `INVALID_POOL_CONFIG`.
+ */
 export function resolvePostgresOptions(options: unknown): PostgresSettings {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalid('INVALID_CONFIG', 'options must be an object with `url` or `sql`');
-  }
-  const o = options as Record<string, unknown>;
-  const unknown = Object.keys(o).filter((name) => !KNOWN_OPTIONS.has(name));
-  if (unknown.length > 0)
-    throw invalid('INVALID_CONFIG', `unknown option(s): ${unknown.join(', ')}`);
-
+  const o = readAdapterOptions('postgres', options, {
+    known: KNOWN_OPTIONS,
+    optional: false,
+    expects: 'with `url` or `sql`',
+  });
   const source = resolveSource(o);
-  const tableProblem = identifierProblem('table', o.table ?? DEFAULT_TABLE);
-  if (tableProblem) throw invalid('INVALID_CONFIG', tableProblem);
-  const schemaProblem = o.schema === undefined ? undefined : identifierProblem('schema', o.schema);
-  if (schemaProblem) throw invalid('INVALID_CONFIG', schemaProblem);
-  for (const name of ['unlogged', 'createTable', 'redactKeys', 'combine'] as const) {
-    if (o[name] !== undefined && typeof o[name] !== 'boolean') {
-      throw invalid('INVALID_CONFIG', `${name} must be a boolean`);
-    }
-  }
-  if (o.onError !== undefined && typeof o.onError !== 'function') {
-    throw invalid('INVALID_CONFIG', 'onError must be a function');
-  }
-  const patterns = o.connectionErrorPatterns ?? [];
-  if (!Array.isArray(patterns) || patterns.some((pattern) => typeof pattern !== 'string')) {
-    throw invalid('INVALID_CONFIG', 'connectionErrorPatterns must be an array of strings');
-  }
-
+  const table = o.given.table ?? DEFAULT_TABLE;
+  const tableProblem = identifierProblem('table', table);
+  if (tableProblem) throw o.invalid(tableProblem);
+  const { schema } = o.given;
+  const schemaProblem = schema === undefined ? undefined : identifierProblem('schema', schema);
+  if (schemaProblem) throw o.invalid(schemaProblem);
   return {
     source,
     client: resolveClientOptions(o),
-    table: (o.table as string | undefined) ?? DEFAULT_TABLE,
-    schema: o.schema as string | undefined,
-    unlogged: o.unlogged === true,
-    createTable: o.createTable !== false,
-    purgeInterval: milliseconds(o, 'purgeInterval', DEFAULT_PURGE_INTERVAL, { zero: true }),
-    onError:
-      (o.onError as ((error: KVError) => void) | undefined) ??
-      ((error) => process.emitWarning(error)),
-    operationTimeout: milliseconds(o, 'operationTimeout', DEFAULT_OPERATION_TIMEOUT),
-    redactKeys: o.redactKeys === true,
-    combine: o.combine !== false,
-    connectionErrorPatterns: patterns as string[],
+    table: table as string,
+    schema: schema as string | undefined,
+    unlogged: o.boolean('unlogged', false),
+    createTable: o.boolean('createTable', true),
+    purgeInterval: o.interval('purgeInterval', DEFAULT_PURGE_INTERVAL, 0),
+    onError: o.onError(),
+    operationTimeout: o.timeout('operationTimeout', DEFAULT_OPERATION_TIMEOUT),
+    redactKeys: o.boolean('redactKeys', false),
+    combine: o.boolean('combine', true),
+    connectionErrorPatterns: o.strings('connectionErrorPatterns'),
   };
 }
 
-function resolveSource(o: Record<string, unknown>): ClientSource {
-  if (o.url !== undefined && o.sql !== undefined) {
-    throw invalid('INVALID_CONFIG', 'give either `url` or `sql`, not both');
+function resolveSource(o: AdapterOptions): ClientSource {
+  const { url, sql } = o.given;
+  if (url !== undefined && sql !== undefined) {
+    throw o.invalid('give either `url` or `sql`, not both');
   }
-  if (o.closeClient !== undefined && typeof o.closeClient !== 'boolean') {
-    throw invalid('INVALID_CONFIG', 'closeClient must be a boolean');
-  }
-  if (o.sql !== undefined) {
-    if (!isPoolClient(o.sql)) {
-      throw invalid(
-        'INVALID_CONFIG',
+  const closeClient = o.boolean('closeClient', false);
+  if (sql !== undefined) {
+    if (!isPoolClient(sql)) {
+      throw o.invalid(
         'sql must be a pool-level client made by `postgres()`, not a transaction or reserved connection',
       );
     }
-    const conflicting = OWNED_CLIENT_OPTIONS.filter((name) => o[name] !== undefined);
+    const conflicting = OWNED_CLIENT_OPTIONS.filter((name) => o.given[name] !== undefined);
     if (conflicting.length > 0) {
-      throw invalid(
-        'INVALID_CONFIG',
+      throw o.invalid(
         `${conflicting.join(', ')} configure the adapter's own client; set them on your \`sql\` client instead`,
       );
     }
-    const { max_pipeline: maxPipeline } = o.sql.options as { max_pipeline?: unknown };
+    const { max_pipeline: maxPipeline } = sql.options as { max_pipeline?: unknown };
     if (typeof maxPipeline === 'number' && maxPipeline < 1) {
       // The adapter reserves connections and must see porsager accept a statement on each.
-      throw invalid('INVALID_CONFIG', 'sql must allow max_pipeline of at least 1 (it is 0)');
+      throw o.invalid('sql must allow max_pipeline of at least 1 (it is 0)');
     }
-    return { kind: 'sql', sql: o.sql, closeClient: o.closeClient === true };
+    return { kind: 'sql', sql, closeClient };
   }
-  if (o.url === undefined) throw invalid('INVALID_CONFIG', 'give `url` or `sql`');
+  if (url === undefined) throw o.invalid('give `url` or `sql`');
   // The URL's text is never echoed: it may hold a password.
-  if (typeof o.url !== 'string' || !/^postgres(ql)?:\/\//i.test(o.url)) {
-    throw invalid(
-      'INVALID_CONN_STRING',
+  if (typeof url !== 'string' || !/^postgres(ql)?:\/\//i.test(url)) {
+    throw o.invalid(
       'url must be a string starting with postgres:// or postgresql://',
+      'INVALID_CONN_STRING',
     );
   }
-  return { kind: 'url', url: o.url };
+  return { kind: 'url', url };
 }
 
-function resolveClientOptions(o: Record<string, unknown>): OwnedClientSettings {
+function resolveClientOptions(o: AdapterOptions): OwnedClientSettings {
   const max = poolSize(o, 'max', 0) || DEFAULT_MAX_CONNECTIONS;
   const minConnections = poolSize(o, 'minConnections', Math.min(DEFAULT_MIN_CONNECTIONS, max));
   if (minConnections > max) {
-    throw invalid('INVALID_POOL_CONFIG', `minConnections (${minConnections}) exceeds max (${max})`);
+    throw o.invalid(
+      `minConnections (${minConnections}) exceeds max (${max})`,
+      'INVALID_POOL_CONFIG',
+    );
   }
-  if (o.prepare !== undefined && typeof o.prepare !== 'boolean') {
-    throw invalid('INVALID_CONFIG', 'prepare must be a boolean');
-  }
-  const ssl = o.ssl;
+  const prepare = o.boolean('prepare', true);
+  const { ssl } = o.given;
   const sslValid =
     ssl === undefined ||
     typeof ssl === 'boolean' ||
     (typeof ssl === 'string' && SSL_MODES.has(ssl)) ||
     (typeof ssl === 'object' && ssl !== null);
   if (!sslValid) {
-    throw invalid(
-      'INVALID_CONFIG',
+    throw o.invalid(
       'ssl must be a boolean, a mode (require, allow, prefer, verify-full) or tls options',
     );
-  }
-  if (o.applicationName !== undefined && typeof o.applicationName !== 'string') {
-    throw invalid('INVALID_CONFIG', 'applicationName must be a string');
   }
   return {
     max,
     minConnections,
-    prepare: o.prepare !== false,
+    prepare,
     ssl: ssl as PostgresSsl | undefined,
-    connectTimeout: milliseconds(o, 'connectTimeout', DEFAULT_CONNECT_TIMEOUT),
-    idleTimeout: milliseconds(o, 'idleTimeout', 0, { zero: true }),
-    maxLifetime:
-      o.maxLifetime === undefined ? undefined : milliseconds(o, 'maxLifetime', 0, { zero: true }),
-    applicationName: (o.applicationName as string | undefined) ?? DEFAULT_APPLICATION_NAME,
+    connectTimeout: o.interval('connectTimeout', DEFAULT_CONNECT_TIMEOUT),
+    idleTimeout: o.interval('idleTimeout', 0, 0),
+    maxLifetime: o.given.maxLifetime === undefined ? undefined : o.interval('maxLifetime', 0, 0),
+    applicationName: o.string('applicationName', DEFAULT_APPLICATION_NAME),
   };
 }
 
 /** A non-negative integer pool size; `INVALID_POOL_CONFIG` otherwise. */
-function poolSize(o: Record<string, unknown>, name: string, fallback: number): number {
-  const value = o[name];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_POOL_SIZE) {
-    throw invalid('INVALID_POOL_CONFIG', `${name} must be an integer from 0 to ${MAX_POOL_SIZE}`);
-  }
-  return value;
-}
-
-/** A whole number of ms a timer can wait (0 allowed when `zero`); `INVALID_CONFIG` otherwise. */
-function milliseconds(
-  o: Record<string, unknown>,
-  name: string,
-  fallback: number,
-  { zero = false } = {},
-): number {
-  const value = o[name];
-  if (value === undefined) return fallback;
-  const lowest = zero ? 0 : 1;
-  if (
-    typeof value !== 'number' ||
-    !Number.isInteger(value) ||
-    value < lowest ||
-    value > MAX_DELAY
-  ) {
-    throw invalid('INVALID_CONFIG', `${name} must be an integer from ${lowest} to ${MAX_DELAY} ms`);
-  }
-  return value;
+function poolSize(o: AdapterOptions, name: string, fallback: number): number {
+  return o.integer(name, fallback, { min: 0, max: MAX_POOL_SIZE, code: 'INVALID_POOL_CONFIG' });
 }
 
 /** Whether `value` looks like the client `postgres()` returns (not `sql.begin`'s or `sql.reserve`'s). */
@@ -310,8 +265,4 @@ function isPoolClient(value: unknown): value is PostgresClient {
     client.savepoint === undefined &&
     client.release === undefined
   );
-}
-
-function invalid(code: KVErrorCode, detail: string): KVError {
-  return new KVError({ code, backend: 'postgres', detail });
 }

@@ -1,4 +1,4 @@
-import type { KVError } from '@strongbox/core';
+import { type KVError, reportBackgroundFailure, unrefTimer } from '@strongbox/core';
 
 /** A running background purge. */
 export interface PurgeSchedule {
@@ -18,17 +18,17 @@ export function startPurgeSchedule(
   onError: (error: KVError) => void,
 ): PurgeSchedule {
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const schedule = () => {
     timer = setTimeout(tick, intervalMs);
-    timer.unref();
+    unrefTimer(timer);
   };
   const tick = async () => {
     try {
       let deleted = batchSize;
       while (!stopped && deleted === batchSize) deleted = await purge(batchSize);
     } catch (error) {
-      if (!stopped) report(onError, error as KVError);
+      if (!stopped) reportBackgroundFailure(onError, error as KVError, 'postgres purge');
     }
     if (!stopped) schedule();
   };
@@ -39,13 +39,4 @@ export function startPurgeSchedule(
       clearTimeout(timer);
     },
   };
-}
-
-/** Hand `error` to the callback; a throwing callback must not kill the schedule. */
-function report(onError: (error: KVError) => void, error: KVError): void {
-  try {
-    onError(error);
-  } catch (callbackError) {
-    process.emitWarning(`postgres purge onError threw: ${String(callbackError)}`);
-  }
 }

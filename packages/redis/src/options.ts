@@ -1,4 +1,4 @@
-import { KVError, type KVErrorCode, MAX_TIMEOUT_MS } from '@strongbox/core';
+import { KVError, type KVErrorCode, readAdapterOptions } from '@strongbox/core';
 import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { redisUrlProblem } from './connection-url.js';
 import {
@@ -98,33 +98,20 @@ const URL_PARTS = ['host', 'port', 'path', 'username', 'password', 'db'] as cons
  * and conflicting options, `INVALID_CONN_STRING` for a bad `url`.
  */
 export function resolveRedisOptions(input: RedisBackendOptions | undefined): ResolvedRedisOptions {
-  if (input === undefined) input = {};
-  if (typeof input !== 'object' || input === null) fail('options must be an object');
-  const { url, client, closeClient, cluster, keyPrefix = '', redactKeys = false } = input;
-  const { combine = true } = input;
-  const { operationTimeout = DEFAULT_OPERATION_TIMEOUT, connectionErrorPatterns = [] } = input;
-  const passThrough = ioredisOptionsOf(input);
+  const o = readAdapterOptions('redis', input);
+  const { url, client, cluster, keyPrefix = '' } = input as RedisBackendOptions;
+  const passThrough = ioredisOptionsOf(o.given);
 
   const sources = [url, client, cluster].filter((source) => source !== undefined).length;
   if (sources > 1) fail('url, client and cluster are alternatives: give at most one');
   if (typeof keyPrefix !== 'string' || !keyPrefix.isWellFormed() || keyPrefix.includes('\0')) {
     fail('keyPrefix must be a well-formed string without U+0000');
   }
-  if (
-    typeof operationTimeout !== 'number' ||
-    !(operationTimeout > 0) ||
-    !(operationTimeout <= MAX_TIMEOUT_MS)
-  ) {
-    fail(`operationTimeout must be a positive number of ms, at most ${MAX_TIMEOUT_MS}`);
-  }
-  if (typeof redactKeys !== 'boolean') fail('redactKeys must be a boolean');
-  if (typeof combine !== 'boolean') fail('combine must be a boolean');
-  if (
-    !Array.isArray(connectionErrorPatterns) ||
-    connectionErrorPatterns.some((p) => typeof p !== 'string')
-  ) {
-    fail('connectionErrorPatterns must be an array of strings');
-  }
+  const operationTimeout = o.timeout('operationTimeout', DEFAULT_OPERATION_TIMEOUT);
+  const redactKeys = o.boolean('redactKeys', false);
+  const combine = o.boolean('combine', true);
+  const connectionErrorPatterns = o.strings('connectionErrorPatterns');
+  const closeClient = o.given.closeClient;
   if (closeClient !== undefined && (client === undefined || typeof closeClient !== 'boolean')) {
     fail('closeClient is a boolean that applies only to a caller-supplied client');
   }

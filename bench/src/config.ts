@@ -55,10 +55,13 @@ export const QUICK_ROUNDS = 5;
  */
 export function parseConfig(argv: readonly string[]): BenchConfig {
   const flags = new Map(
-    argv.map((arg) => {
-      const [name, value] = arg.replace(/^--/, '').split('=', 2);
-      return [name as string, value ?? 'true'];
-    }),
+    // A bare `--` (as in `pnpm bench -- --quick`) separates nothing here.
+    argv
+      .filter((arg) => arg !== '--')
+      .map((arg) => {
+        const [name, value] = arg.replace(/^--/, '').split('=', 2);
+        return [name as string, value ?? 'true'];
+      }),
   );
   const known = ['quick', 'save', 'only', 'ops', 'rounds', 'skip-extras'];
   const unknown = [...flags.keys()].filter((name) => !known.includes(name));

@@ -49,7 +49,7 @@ export function renderBenchmarksDoc(input: DocInput): { markdown: string; charts
     '',
     ...runSection(context),
     ...glanceSection(records),
-    ...methodSection(context),
+    ...methodSection(records, context),
     ...ADAPTER_NAMES.flatMap((adapter) => adapterSection(adapter, records, context, embed)),
     ...hotKeySection(records),
     ...(counters === undefined
@@ -122,7 +122,7 @@ function glanceSection(records: readonly BenchRecord[]): string[] {
   ];
 }
 
-function methodSection(context: RunContext): string[] {
+function methodSection(records: readonly BenchRecord[], context: RunContext): string[] {
   const durations = Object.entries(context.method.durationMs)
     .map(([adapter, d]) => `${adapter} ${d.c1 / 1000} s at c1, ${d.c64 / 1000} s at c64`)
     .join('; ');
@@ -140,11 +140,12 @@ function methodSection(context: RunContext): string[] {
     '  and, on Redis, its one-write-per-tick batching): the cost of the adapter layer alone. On',
     '  Postgres, `raw-pipelined` (only when the adapter does not already pipeline alike) is',
     '  porsager with `max_pipeline: 1`, tuned for steady throughput.',
-    '- Keyv 5 runs with @keyv/postgres (pg, unnamed statements) or @keyv/redis (node-redis); Keyv 6',
-    '  (Redis only: @keyv/postgres has no release for it yet, and Keyv 6 needs Node ≥ 22.19) with',
-    '  @keyv/redis 6. Each table names the versions it ran.',
-    '  unstorage runs its redis driver (ioredis, single server only). The async `Map` baseline',
-    '  does `await get` then `await set` for its checkAndSet.',
+    '- Keyv 5 runs with @keyv/postgres (pg, unnamed statements) or @keyv/redis (node-redis).',
+    records.some((r) => r.contender === 'keyv6')
+      ? '  Keyv 6 runs with @keyv/redis 6, on Redis only (@keyv/postgres for Keyv 6 is still in beta).'
+      : `  Keyv 6 was not part of this run: it needs Node ≥ 22.19, and the run used Node ${context.environment.machine.node.replace(/^v/, '')}.`,
+    '  Each table names the versions it ran. unstorage runs its redis driver (ioredis, single',
+    '  server only). The async `Map` baseline does `await get` then `await set` for its checkAndSet.',
     '- For the hot-key loop, ops/s counts successful increments.',
     "- RT/op: requests per operation counted by a loopback TCP proxy that parses the client's",
     '  protocol (Postgres Sync/Flush/Query messages, Redis RESP commands), in a separate pass at',

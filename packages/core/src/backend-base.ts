@@ -296,9 +296,19 @@ export abstract class KVBackendBase implements KVBackend {
       this.#precheck(op, key, options, problem) ??
       // Increments are traced by #sendIncrement, which knows the batch size.
       (op !== 'increment' && isObserved(op)
-        ? this.#traced(op, key, undefined, () => this.#execute(op, key, options, work))
+        ? this.#tracedExecute(op, key, options, work)
         : this.#execute(op, key, options, work))
     );
+  }
+
+  /** #execute, traced. Its own method: a closure in run() would cost a context on every call. */
+  #tracedExecute<T>(
+    op: KVOperation,
+    key: string | undefined,
+    options: OperationOptions | undefined,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    return this.#traced(op, key, undefined, () => this.#execute(op, key, options, work));
   }
 
   /** `send` as one traced operation (only called with a subscriber: it builds the context). */

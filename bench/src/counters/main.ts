@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BENCH_DIR } from '../environment.js';
 import { log } from '../format.js';
+import { RunProgress } from '../progress.js';
 import { rewriteDocFromSavedResults } from '../report/write-results.js';
 import {
   COUNTER_BACKENDS,
@@ -33,11 +34,14 @@ async function main(): Promise<void> {
   const rounds = quick ? 5 : 3;
   const durationMs = { memory: quick ? 200 : 1000, networked: quick ? 300 : 1500 };
   const startedAt = new Date();
+  const progress = planCounterRun(backends, scenarios, rounds, durationMs);
   const cells: CounterCellResult[] = [];
   for (const backend of backends) {
     const server = await startCounterServer(backend);
     try {
-      cells.push(...(await measureBackend(backend, server, scenarios, rounds, durationMs)));
+      cells.push(
+        ...(await measureBackend(backend, server, scenarios, rounds, durationMs, progress)),
+      );
     } finally {
       await server.stop();
     }
@@ -60,22 +64,55 @@ async function main(): Promise<void> {
   );
 }
 
+/** Contenders per cell assumed for the time estimate (Strongbox, combine: false, a reference). */
+const ASSUMED_CONTENDERS = 3;
+
+/** Concurrencies of a scenario: c1 only where it says something new, the primitives the limiters are built on. */
+function concurrenciesOf(scenario: CounterScenario): number[] {
+  return COUNTED_SCENARIOS.includes(scenario) ? [1, 64] : [64];
+}
+
+function cellStep(backend: string, scenario: string, keys: KeyMode, concurrency: number): string {
+  return `${backend} ${scenario} ${keys} c${concurrency}`;
+}
+
+/** Every cell of the run, for the progress line's total and time left. */
+function planCounterRun(
+  backends: readonly CounterBackendName[],
+  scenarios: readonly CounterScenario[],
+  rounds: number,
+  durationMs: { memory: number; networked: number },
+): RunProgress {
+  const progress = new RunProgress();
+  for (const backend of backends) {
+    const duration = backend === 'memory' ? durationMs.memory : durationMs.networked;
+    for (const scenario of scenarios) {
+      for (const keys of ['hot', 'distinct'] as KeyMode[]) {
+        for (const concurrency of concurrenciesOf(scenario)) {
+          const plannedMs = rounds * ASSUMED_CONTENDERS * (duration + Math.round(duration / 4));
+          progress.plan(cellStep(backend, scenario, keys, concurrency), plannedMs);
+        }
+      }
+    }
+  }
+  return progress;
+}
+
 async function measureBackend(
   backend: CounterBackendName,
   server: Awaited<ReturnType<typeof startCounterServer>>,
   scenarios: readonly CounterScenario[],
   rounds: number,
   durationMs: { memory: number; networked: number },
+  progress: RunProgress,
 ): Promise<CounterCellResult[]> {
   const cells: CounterCellResult[] = [];
   const setup = await server.connect();
   try {
     for (const scenario of scenarios) {
       const contenders = setup.contenders(scenario);
-      // c1 only where it says something new: the primitives the limiters are built on.
-      const concurrencies = COUNTED_SCENARIOS.includes(scenario) ? [1, 64] : [64];
       for (const keys of ['hot', 'distinct'] as KeyMode[]) {
-        for (const concurrency of concurrencies) {
+        for (const concurrency of concurrenciesOf(scenario)) {
           const duration = backend === 'memory' ? durationMs.memory : durationMs.networked;
           const results = await measureCounterCell({
             backend,
@@ -88,6 +125,7 @@ async function measureBackend(
             durationMs: duration,
           });
           cells.push({ backend, scenario, keys, concurrency, results });
+          progress.finish(cellStep(backend, scenario, keys, concurrency));
         }
       }
     }

@@ -123,12 +123,12 @@ export class SqliteBackend extends KVBackendBase {
   purgeExpired(batchSize = PURGE_BATCH_SIZE): Promise<number> {
     if (this.closed) {
       return Promise.reject(
-        this.error({ code: 'CLOSED', op: 'purge', detail: 'the backend is closed' }),
+        this.kvError({ code: 'CLOSED', op: 'purge', detail: 'the backend is closed' }),
       );
     }
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
       return Promise.reject(
-        this.error({
+        this.kvError({
           code: 'INVALID_CONFIG',
           op: 'purge',
           detail: 'batchSize must be a positive integer',

@@ -79,7 +79,7 @@ export abstract class KVBackendBase implements KVBackend {
               interrupted: (key, reason, sent) =>
                 this.#interruption('increment', key, reason, sent),
               closed: (key) =>
-                this.error({
+                this.kvError({
                   code: 'CLOSED',
                   op: 'increment',
                   key,
@@ -268,7 +268,7 @@ export abstract class KVBackendBase implements KVBackend {
     this.#combiner?.close();
     // An async wrapper turns a synchronous throw of doClose into the same one-shot rejection.
     this.#closing = (async () => this.doClose())().catch((error: unknown) => {
-      throw this.failure('close', undefined, error);
+      throw this.driverFailure('close', undefined, error);
     });
     return this.#closing;
   }
@@ -345,14 +345,14 @@ export abstract class KVBackendBase implements KVBackend {
     try {
       pending = work();
     } catch (error) {
-      return Promise.reject(this.failure(op, key, error));
+      return Promise.reject(this.driverFailure(op, key, error));
     }
     const timeout = options?.timeout ?? this.#operationTimeout;
     const signal = options?.signal;
     if (signal === undefined && timeout === undefined) {
       // Nothing can interrupt the call: only its failure is mapped (no per-call race closures).
       return pending.then(undefined, (error: unknown) => {
-        throw this.failure(op, key, error);
+        throw this.driverFailure(op, key, error);
       });
     }
     return raceInterruptions(
@@ -363,7 +363,7 @@ export abstract class KVBackendBase implements KVBackend {
         this.onInterrupted(pending, reason);
         return this.#interruption(op, key, reason);
       },
-      (error) => this.failure(op, key, error),
+      (error) => this.driverFailure(op, key, error),
     );
   }
 
@@ -384,7 +384,7 @@ export abstract class KVBackendBase implements KVBackend {
       code === 'NOT_A_COUNTER'
         ? 'the stored value is not a canonical decimal integer within +-(2^53 - 1)'
         : 'the result would leave the safe-integer range +-(2^53 - 1)';
-    return this.error({ code, op: 'increment', key, detail });
+    return this.kvError({ code, op: 'increment', key, detail });
   }
 
   /** One increment request: a lone call, or a combined batch's summed delta. */
@@ -403,12 +403,16 @@ export abstract class KVBackendBase implements KVBackend {
     return this.run('increment', key, options, () => this.doIncrement(key, delta, ttl, options));
   }
 
-  /** The KVError for a driver failure of `op`. */
-  protected failure(op: KVOperation, key: string | undefined, error: unknown): KVError {
+  /**
+   * Wrap what a driver threw during `op` into a KVError: the op's `*_FAILED` code, a sanitized
+   * cause, `unhealthy` from the connection classifier, `indeterminate` for a write that may
+   * have been applied. A KVError passes through unchanged.
+   */
+  protected driverFailure(op: KVOperation, key: string | undefined, error: unknown): KVError {
     if (isKVError(error)) return error;
     const unhealthy = op === 'ping' || op === 'connect' || this.#isConnectionError(error);
     const cause = sanitizeError(error, this.#secrets);
-    return this.error({
+    return this.kvError({
       code: FAILURE_CODE_BY_OP[op],
       op,
       key,
@@ -420,8 +424,11 @@ export abstract class KVBackendBase implements KVBackend {
     });
   }
 
-  /** A KVError from this backend, with the key left out when keys are redacted. */
-  protected error(
+  /**
+   * Build a KVError this backend raises itself (no driver error to classify: CLOSED, a counter
+   * refusal, an interruption), with the key left out when keys are redacted.
+   */
+  protected kvError(
     init: Omit<ConstructorParameters<typeof KVError>[0], 'backend' | 'key'> & {
       key?: string | undefined;
     },
@@ -441,7 +448,7 @@ export abstract class KVBackendBase implements KVBackend {
     reason: Interruption,
     sent = true,
   ): KVError {
-    return this.error({
+    return this.kvError({
       code: reason,
       op,
       key,
@@ -465,14 +472,19 @@ export abstract class KVBackendBase implements KVBackend {
     const keyForError =
       typeof key === 'string' && problem?.code !== 'INVALID_KEY' ? key : undefined;
     if (this.#closing !== undefined) {
-      return this.error({ code: 'CLOSED', op, key: keyForError, detail: 'the backend is closed' });
+      return this.kvError({
+        code: 'CLOSED',
+        op,
+        key: keyForError,
+        detail: 'the backend is closed',
+      });
     }
     if (problem !== undefined) {
-      return this.error({ code: problem.code, op, key: keyForError, detail: problem.detail });
+      return this.kvError({ code: problem.code, op, key: keyForError, detail: problem.detail });
     }
     if (options?.signal?.aborted) {
       const detail = 'the signal was already aborted';
-      return this.error({ code: 'ABORTED', op, key: keyForError, detail });
+      return this.kvError({ code: 'ABORTED', op, key: keyForError, detail });
     }
     return undefined;
   }

@@ -1,7 +1,7 @@
 /**
  * Decides whether a driver error means "the backend is unreachable or unavailable".
  * Structured signals come first (Node errno, SQLSTATE, Redis error prefixes, driver codes);
- * substring patterns (the Go original's `ConnErrorStrings`) are the fallback.
+ * substring patterns are the fallback.
  */
 
 /** Node errno codes that mean the network path to the server is broken. */
@@ -29,7 +29,7 @@ const UNAVAILABLE_SQLSTATE = new Set(['57P01', '57P02', '57P03', '53300']);
 /** Redis error reply prefixes of a server that cannot serve right now. */
 const UNAVAILABLE_REDIS_REPLY = /^(LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN)\b/;
 
-/** Default substring patterns, matched case-insensitively (the Go original's `connErrorStrings`). */
+/** Default substring patterns, matched case-insensitively. */
 export const DEFAULT_CONNECTION_ERROR_PATTERNS: readonly string[] = [
   'connection refused',
   'connection reset',

@@ -181,8 +181,8 @@ export class FailoverBackend extends KVBackendBase {
   /** The wrapper's KVError for an inner rejection: the inner code, op, key and flags. */
   #wrap(op: KVOperation, key: string | undefined, error: unknown) {
     // A third-party backend that breaks the contract gets its error classified like a driver's.
-    if (!isKVError(error)) return this.failure(op, key, error);
-    return this.error({
+    if (!isKVError(error)) return this.driverFailure(op, key, error);
+    return this.kvError({
       code: error.code,
       op: error.op ?? op,
       key: error.key,

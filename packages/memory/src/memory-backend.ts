@@ -214,7 +214,11 @@ export class MemoryBackend extends KVBackendBase {
     try {
       return this.sweep();
     } catch (error) {
-      reportBackgroundFailure(this.#onError, this.failure('purge', undefined, error), 'memory sweep');
+      reportBackgroundFailure(
+        this.#onError,
+        this.driverFailure('purge', undefined, error),
+        'memory sweep',
+      );
       return false;
     }
   }

@@ -14,19 +14,19 @@ export type PostgresSsl = boolean | 'require' | 'allow' | 'prefer' | 'verify-ful
  * client) or `sql` (your client; the pool options then belong to it).
  */
 export interface PostgresBackendOptions {
-  /** Connection URL, `postgres://user:password@host:port/db?sslmode=...` (Go: `ConnString`). */
+  /** Connection URL, `postgres://user:password@host:port/db?sslmode=...`. */
   url?: string | undefined;
   /**
-   * An existing pool-level client (Go: `NewWithClient`), not a transaction or reserved
+   * An existing pool-level client, not a transaction or reserved
    * connection. Left open by `close()` unless `closeClient` is true. Its `transform` and
    * `types` options do not matter to the adapter.
    */
   sql?: PostgresClient | undefined;
   /** With `sql`: end that client on `close()` (default false). Ignored with `url`. */
   closeClient?: boolean | undefined;
-  /** Most connections of the adapter's client; 0 or omitted means 10 (Go: `MaxConns`). */
+  /** Most connections of the adapter's client; 0 or omitted means 10. */
   max?: number | undefined;
-  /** Connections opened up front by the factory (Go: `MinConns`, default 2). At most `max`. */
+  /** Connections opened up front by the factory (default 2). At most `max`. */
   minConnections?: number | undefined;
   /** Table name (default `strongbox_kv`): `^[A-Za-z_][A-Za-z0-9_]*$`, at most 48 bytes. */
   table?: string | undefined;
@@ -54,7 +54,7 @@ export interface PostgresBackendOptions {
   combine?: boolean | undefined;
   /**
    * Extra substrings (case-insensitive) that mark an error as a connectivity failure, added to
-   * the structured checks and the defaults (Go: `ConnErrorStrings`).
+   * the structured checks and the defaults.
    */
   connectionErrorPatterns?: readonly string[] | undefined;
   /**

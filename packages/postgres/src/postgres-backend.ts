@@ -14,7 +14,7 @@ import {
 import type { TableNames } from './identifiers.js';
 import { cancelQuery } from './lanes/cancel-query.js';
 import { type Admission, ConnectionLanes } from './lanes/connection-lanes.js';
-import { type ReservedConnection, reservedConnections } from './lanes/reserved-connection.js';
+import { type ReservedConnection, reservedConnectionSource } from './lanes/reserved-connection.js';
 import type { PostgresClient, PostgresSettings } from './options.js';
 import { STATEMENTS_PER_CONNECTION } from './postgres-client.js';
 import { mayHaveBeenApplied } from './postgres-errors.js';
@@ -55,10 +55,9 @@ interface Call {
 }
 
 /**
- * Where a call's record rides on the promise `#execute` returns, for `onInterrupted`. A
- * property instead of a WeakMap keyed by the promise: a WeakMap entry per call made the
- * garbage collector's work per call several times larger (benchmarked: 10-25 % of get
- * throughput at 64 concurrent calls).
+ * Where a call's record rides on the promise `#execute` returns, for `onInterrupted`: a
+ * property, not a WeakMap keyed by the promise, which costs far more per call (see
+ * bench/analysis.md, "Per-call bookkeeping").
  */
 const CALL = Symbol('call');
 type TrackedWork<T> = Promise<T> & { [CALL]?: Call };
@@ -68,7 +67,7 @@ type TrackedWork<T> = Promise<T> & { [CALL]?: Call };
  * statement on porsager's `postgres` client. Create it with `createPostgresBackend`.
  */
 export class PostgresBackend extends KVBackendBase {
-  /** The `postgres` client (Go: `GetPool`); the adapter's own, or the one you gave. */
+  /** The `postgres` client; the adapter's own, or the one you gave. */
   readonly sql: PostgresClient;
   /** The quoted, schema-qualified table name, e.g. `"public"."strongbox_kv"`. */
   readonly table: string;
@@ -93,12 +92,15 @@ export class PostgresBackend extends KVBackendBase {
     this.sql = init.sql;
     this.table = init.names.table;
     this.#statements = statementsFor(init.names);
-    this.#lanes = new ConnectionLanes(reservedConnections(init.sql, STATEMENTS_PER_CONNECTION), {
-      maxLanes: lanesFor(init.sql.options.max),
-      perLane: STATEMENTS_PER_CONNECTION,
-      lingerMs: LANE_LINGER_MS,
-      openTimeoutMs: init.settings.operationTimeout + LANE_OPEN_GRACE_MS,
-    });
+    this.#lanes = new ConnectionLanes(
+      reservedConnectionSource(init.sql, STATEMENTS_PER_CONNECTION),
+      {
+        maxLanes: lanesFor(init.sql.options.max),
+        perLane: STATEMENTS_PER_CONNECTION,
+        lingerMs: LANE_LINGER_MS,
+        openTimeoutMs: init.settings.operationTimeout + LANE_OPEN_GRACE_MS,
+      },
+    );
     // The client's own `prepare: false` still wins (porsager checks both).
     this.#queryOptions = { prepare: true };
     const { source } = init.settings;
@@ -118,9 +120,9 @@ export class PostgresBackend extends KVBackendBase {
   }
 
   /**
-   * Delete up to `batchSize` expired rows and resolve how many were deleted (Go:
-   * `PurgeExpired`). Safe from many processes at once: each locks its candidates with
-   * `FOR UPDATE SKIP LOCKED`, and a key re-created meanwhile is live again and stays.
+   * Delete up to `batchSize` expired rows and resolve how many were deleted. Safe from many
+   * processes at once: each locks its candidates with `FOR UPDATE SKIP LOCKED`, and a key
+   * re-created meanwhile is live again and stays.
    * Expired keys are absent whether purged or not; purging only reclaims space.
    */
   purgeExpired(batchSize = DEFAULT_PURGE_BATCH_SIZE, given?: OperationOptions): Promise<number> {
@@ -234,9 +236,13 @@ export class PostgresBackend extends KVBackendBase {
   }
 
   /** Calls still queued when the backend closed were never sent: CLOSED, naming their op and key. */
-  protected override failure(op: KVOperation, key: string | undefined, error: unknown): KVError {
-    if (error !== CLOSED_WHILE_WAITING) return super.failure(op, key, error);
-    return this.error({
+  protected override driverFailure(
+    op: KVOperation,
+    key: string | undefined,
+    error: unknown,
+  ): KVError {
+    if (error !== CLOSED_WHILE_WAITING) return super.driverFailure(op, key, error);
+    return this.kvError({
       code: 'CLOSED',
       op,
       key,

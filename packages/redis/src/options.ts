@@ -42,7 +42,7 @@ export interface RedisBackendOwnOptions {
   redactKeys?: boolean | undefined;
   /**
    * Extra case-insensitive substrings that mark an error message as a connectivity failure,
-   * added to the built-in ones (the Go original's `ConnErrorStrings`).
+   * added to the built-in ones.
    */
   connectionErrorPatterns?: readonly string[] | undefined;
   /**

@@ -100,7 +100,7 @@ export class ReservedConnection {
  * (porsager can lose a reservation that waits for a busy pool; the lanes' `openTimeoutMs`
  * bounds that wait.)
  */
-export function reservedConnections(
+export function reservedConnectionSource(
   sql: PostgresClient,
   inFlight: number,
 ): LaneSource<ReservedConnection> {

@@ -95,7 +95,7 @@ export class AdapterOptions {
   integer(
     name: string,
     fallback: number,
-    limits: { min: number; max: number; code?: KVErrorCode; unit?: string },
+    limits: { min: number; max: number; code?: KVErrorCode | undefined; unit?: string | undefined },
   ): number {
     const value = this.given[name];
     if (value === undefined) return fallback;

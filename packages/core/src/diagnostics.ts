@@ -14,18 +14,18 @@ export interface OperationTraceContext {
   /** The operation. */
   readonly op: KVOperation;
   /** The key; absent for `ping` and when the backend redacts keys. */
-  readonly key?: string;
+  readonly key?: string | undefined;
   /**
    * For `increment`: how many calls this one request carries (1 for a call sent alone, more
    * for a combined batch).
    */
-  readonly batchSize?: number;
+  readonly batchSize?: number | undefined;
   /** The resolved value, set before `asyncStart` (the channel's own field). */
   result?: unknown;
   /** The rejection, set before `error` (the channel's own field). */
   error?: unknown;
   /** The `KVError` code of the rejection, set before `error`. */
-  errorCode?: KVErrorCode;
+  errorCode?: KVErrorCode | undefined;
 }
 
 /**

@@ -13,31 +13,31 @@ export interface FailoverBackendOptions {
    * Consecutive unhealthy failures of the primary that open the breaker (default 5). A positive
    * safe integer. Failures caused by the caller's own `signal` or `timeout` never count.
    */
-  failureThreshold?: number;
+  failureThreshold?: number | undefined;
   /**
    * Ms after the breaker opens (or a probe fails) before the next call starts a probe of the
    * primary (default 5000). An integer from 0 to 2147483647.
    */
-  cooldownMs?: number;
+  cooldownMs?: number | undefined;
   /**
    * Deadline in ms of each probe (`primary.ping`), so a hung primary cannot leave the breaker
    * probing forever (default 5000). An integer from 1 to 2147483647.
    */
-  probeTimeout?: number;
+  probeTimeout?: number | undefined;
   /**
    * Called synchronously on every state change, with the new and the previous state. It must
    * not throw; an error it throws is ignored so that it cannot fail the call that moved the breaker.
    */
-  onStateChange?: (state: FailoverState, previous: FailoverState) => void;
+  onStateChange?: ((state: FailoverState, previous: FailoverState) => void) | undefined;
   /** `close()` closes the primary as well (default false: the caller keeps ownership). */
-  closePrimary?: boolean;
+  closePrimary?: boolean | undefined;
   /** `close()` closes the fallback as well (default false: the caller keeps ownership). */
-  closeFallback?: boolean;
+  closeFallback?: boolean | undefined;
   /**
    * Leave keys out of the wrapper's own errors and diagnostics (default false). Set it like
    * the inner backends' option: their errors, kept as `cause`, follow their own setting.
    */
-  redactKeys?: boolean;
+  redactKeys?: boolean | undefined;
 }
 
 /** {@link FailoverBackendOptions} with defaults applied. */

@@ -39,14 +39,14 @@ import { createInstruments } from './instruments.js';
 /** Options of {@link instrumentStrongbox}. */
 export interface InstrumentStrongboxOptions {
   /** Where spans go (default: the global tracer provider of `@opentelemetry/api`). */
-  tracerProvider?: TracerProvider;
+  tracerProvider?: TracerProvider | undefined;
   /** Where metrics go (default: the global meter provider of `@opentelemetry/api`). */
-  meterProvider?: MeterProvider;
+  meterProvider?: MeterProvider | undefined;
   /**
    * Put each call's key on its span as `strongbox.key` (default false). Keys often hold user
    * ids or tokens; they never go on metrics, whose attributes must stay low-cardinality.
    */
-  recordKeys?: boolean;
+  recordKeys?: boolean | undefined;
 }
 
 /** What {@link instrumentStrongbox} returns. */

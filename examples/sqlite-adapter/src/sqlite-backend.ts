@@ -3,11 +3,10 @@ import {
   createConnectionErrorClassifier,
   type Expiry,
   KVBackendBase,
-  type KVError,
   type OperationOptions,
+  type PurgeSchedule,
   parseCounter,
-  reportBackgroundFailure,
-  unrefTimer,
+  startPurgeSchedule,
 } from '@strongbox/core';
 import type Database from 'better-sqlite3';
 import type { SqliteSettings } from './options.js';
@@ -45,9 +44,7 @@ export class SqliteBackend extends KVBackendBase {
   /** How much later than a reading the true time may be: 1 ms for SQLite's clock, 0 for yours. */
   readonly #clockResolution: number;
   readonly #closesDatabase: boolean;
-  readonly #onError: (error: KVError) => void;
-  readonly #purgeTimer: ReturnType<typeof setInterval> | undefined;
-  #purging = false;
+  readonly #purges: PurgeSchedule | undefined;
   readonly #setTx: Database.Transaction<(key: string, value: string, expiry: Expiry) => void>;
   readonly #checkAndSetTx: Database.Transaction<
     (key: string, expected: string | null, next: string, expiry: Expiry) => boolean
@@ -72,7 +69,6 @@ export class SqliteBackend extends KVBackendBase {
     this.#clock = settings.clock;
     this.#clockResolution = settings.clock === undefined ? SQLITE_CLOCK_RESOLUTION_MS : 0;
     this.#closesDatabase = 'filename' in settings.source || settings.source.closeClient;
-    this.#onError = settings.onError;
     const s = this.#statements;
 
     this.#setTx = database.transaction((key, value, expiry) => {
@@ -109,10 +105,15 @@ export class SqliteBackend extends KVBackendBase {
       (limit) => s.purgeExpired.run({ now: this.#now(), limit }).changes,
     );
 
-    if (settings.purgeInterval > 0) {
-      this.#purgeTimer = setInterval(() => void this.#purgeBacklog(), settings.purgeInterval);
-      unrefTimer(this.#purgeTimer);
-    }
+    this.#purges =
+      settings.purgeInterval > 0
+        ? startPurgeSchedule(
+            settings.purgeInterval,
+            PURGE_BATCH_SIZE,
+            (batchSize) => this.#purgeThenYield(batchSize),
+            settings.onError,
+          )
+        : undefined;
   }
 
   /**
@@ -173,7 +174,7 @@ export class SqliteBackend extends KVBackendBase {
   }
 
   protected async doClose(): Promise<void> {
-    clearInterval(this.#purgeTimer);
+    this.#purges?.stop();
     if (this.#closesDatabase) this.database.close();
   }
 
@@ -216,18 +217,13 @@ export class SqliteBackend extends KVBackendBase {
     return now;
   }
 
-  /** One background purge: batches until the backlog is gone, yielding between batches. */
-  async #purgeBacklog(): Promise<void> {
-    if (this.#purging) return;
-    this.#purging = true;
-    try {
-      while (!this.closed && (await this.purgeExpired()) === PURGE_BATCH_SIZE) {
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    } catch (error) {
-      if (!this.closed) reportBackgroundFailure(this.#onError, error as KVError, 'sqlite purge');
-    } finally {
-      this.#purging = false;
-    }
+  /**
+   * One batch of the background purge, then a turn of the event loop before the next:
+   * better-sqlite3 blocks the loop while a batch runs.
+   */
+  async #purgeThenYield(batchSize: number): Promise<number> {
+    const deleted = await this.purgeExpired(batchSize);
+    await new Promise((resolve) => setImmediate(resolve));
+    return deleted;
   }
 }

@@ -30,6 +30,7 @@ export {
 } from './diagnostics.js';
 export { FAILURE_CODE_BY_OP, KV_ERROR_CODES, type KVErrorCode, WRITE_OPS } from './error-codes.js';
 export { isHealthError, isIndeterminate, isKVError, KVError, type KVErrorInit } from './errors.js';
+export { type PurgeSchedule, startPurgeSchedule } from './purge-schedule.js';
 export { type OptionsRead, readOptions } from './read-options.js';
 export { redactText, SanitizedError, sanitizeError } from './sanitize.js';
 export { unrefTimer } from './timers.js';

@@ -7,8 +7,10 @@ import {
   type KVError,
   type KVOperation,
   type OperationOptions,
+  type PurgeSchedule,
   raceInterruptions,
   readOptions,
+  startPurgeSchedule,
   type ValidationProblem,
 } from '@strongbox/core';
 import type { TableNames } from './identifiers.js';
@@ -18,7 +20,6 @@ import { type ReservedConnection, reservedConnectionSource } from './lanes/reser
 import type { PostgresClient, PostgresSettings } from './options.js';
 import { STATEMENTS_PER_CONNECTION } from './postgres-client.js';
 import { mayHaveBeenApplied } from './postgres-errors.js';
-import { type PurgeSchedule, startPurgeSchedule } from './purge-schedule.js';
 import { type Statements, statementsFor } from './statements.js';
 import { decodeValue, encodeValue } from './value-codec.js';
 

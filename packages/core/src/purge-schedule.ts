@@ -1,4 +1,6 @@
-import { type KVError, reportBackgroundFailure, unrefTimer } from '@strongbox/core';
+import { reportBackgroundFailure } from './adapter-options.js';
+import type { KVError } from './errors.js';
+import { unrefTimer } from './timers.js';
 
 /** A running background purge. */
 export interface PurgeSchedule {
@@ -9,7 +11,8 @@ export interface PurgeSchedule {
 /**
  * Every `intervalMs`, delete expired rows in batches of `batchSize` until a batch comes back
  * short (so a backlog drains without waiting for the next tick), then wait again. The timer
- * never keeps the process alive; ticks never overlap. Failures go to `onError`.
+ * never keeps the process alive; ticks never overlap. Failures go to `onError`: `purge`
+ * rejects with the adapter's `PURGE_FAILED` KVError (its `purgeExpired`'s rejection).
  */
 export function startPurgeSchedule(
   intervalMs: number,
@@ -28,7 +31,10 @@ export function startPurgeSchedule(
       let deleted = batchSize;
       while (!stopped && deleted === batchSize) deleted = await purge(batchSize);
     } catch (error) {
-      if (!stopped) reportBackgroundFailure(onError, error as KVError, 'postgres purge');
+      if (!stopped) {
+        const failure = error as KVError;
+        reportBackgroundFailure(onError, failure, `${failure.backend} purge`);
+      }
     }
     if (!stopped) schedule();
   };

@@ -1,5 +1,5 @@
-import { KVError } from '@strongbox/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { KVError } from '../src/errors.js';
 import { startPurgeSchedule } from '../src/purge-schedule.js';
 
 describe('startPurgeSchedule', () => {

@@ -54,22 +54,11 @@ export const QUICK_ROUNDS = 5;
  * sets every cell's rounds. Results go to .tmp/bench unless `--save` is given.
  */
 export function parseConfig(argv: readonly string[]): BenchConfig {
-  const flags = new Map(
-    // A bare `--` (as in `pnpm bench -- --quick`) separates nothing here.
-    argv
-      .filter((arg) => arg !== '--')
-      .map((arg) => {
-        const [name, value] = arg.replace(/^--/, '').split('=', 2);
-        return [name as string, value ?? 'true'];
-      }),
+  const flags = parseFlags(
+    argv,
+    ['quick', 'save', 'only', 'ops', 'rounds', 'skip-extras'],
+    '--quick, --save, --only=a,b, --ops=x,y, --rounds=N, --skip-extras',
   );
-  const known = ['quick', 'save', 'only', 'ops', 'rounds', 'skip-extras'];
-  const unknown = [...flags.keys()].filter((name) => !known.includes(name));
-  if (unknown.length > 0) {
-    throw new Error(
-      `unknown flag(s): ${unknown.join(', ')}; use --quick, --save, --only=a,b, --ops=x,y, --rounds=N, --skip-extras`,
-    );
-  }
   const quick = flags.get('quick') === 'true';
   const save = flags.get('save') === 'true';
   const adapters = listFlag(flags.get('only'), ADAPTER_NAMES, 'adapter');
@@ -114,7 +103,31 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
   };
 }
 
-function listFlag<T extends string>(
+/**
+ * `--name=value` and `--name` (value `'true'`) arguments by name; throws on a name not in
+ * `known`, naming `usage`.
+ */
+export function parseFlags(
+  argv: readonly string[],
+  known: readonly string[],
+  usage: string,
+): Map<string, string> {
+  const flags = new Map(
+    // A bare `--` (as in `pnpm bench -- --quick`) separates nothing here.
+    argv
+      .filter((arg) => arg !== '--')
+      .map((arg) => {
+        const [name, value] = arg.replace(/^--/, '').split('=', 2);
+        return [name as string, value ?? 'true'];
+      }),
+  );
+  const unknown = [...flags.keys()].filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw new Error(`unknown flag(s): ${unknown.join(', ')}; use ${usage}`);
+  return flags;
+}
+
+/** The items of a comma-separated flag (all of them when absent), in `all`'s order. */
+export function listFlag<T extends string>(
   value: string | undefined,
   all: readonly T[],
   what: string,

@@ -8,6 +8,17 @@ export function median(values: readonly number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/** The `q` quantile of `values` (0.5 is the median), interpolating between neighbours; NaN when empty. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * q;
+  const below = Math.floor(position);
+  const above = Math.min(below + 1, sorted.length - 1);
+  const lower = sorted[below] as number;
+  return lower + ((sorted[above] as number) - lower) * (position - below);
+}
+
 /** Half the distance between the smallest and largest value, relative to the median. */
 export function relativeSpread(values: readonly number[]): number {
   if (values.length < 2) return 0;

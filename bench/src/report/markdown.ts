@@ -5,6 +5,8 @@ import { OP_NAMES } from '../contender.js';
 import type { CounterRun } from '../counters/counter-results.js';
 import { renderCountersSection } from '../counters/render-counters.js';
 import { formatMs, formatRate } from '../format.js';
+import type { OverheadRun } from '../overhead/overhead-results.js';
+import { renderOverheadSections } from '../overhead/render-overhead.js';
 import type { BenchRecord } from '../records.js';
 import type { RunContext } from '../run-context.js';
 import { adapterCharts, type Chart, counterCharts } from './charts.js';
@@ -21,6 +23,8 @@ export interface DocInput {
   analysis: string;
   /** The saved counters benchmark, when there is one. */
   counters?: CounterRun;
+  /** The saved overhead benchmark (failover, instrumentation), when there is one. */
+  overhead?: OverheadRun;
 }
 
 /**
@@ -29,7 +33,7 @@ export interface DocInput {
  * for (targets) lives in bench/TARGETS.md.
  */
 export function renderBenchmarksDoc(input: DocInput): { markdown: string; charts: Chart[] } {
-  const { records, context, analysis, counters } = input;
+  const { records, context, analysis, counters, overhead } = input;
   const charts: Chart[] = [];
   const embed = (made: Chart[]): string[] => {
     charts.push(...made);
@@ -55,6 +59,7 @@ export function renderBenchmarksDoc(input: DocInput): { markdown: string; charts
     ...(counters === undefined
       ? []
       : [...renderCountersSection(counters), ...embed(counterCharts(counters))]),
+    ...(overhead === undefined ? [] : renderOverheadSections(overhead)),
     ...sustainedSection(context),
     ...purgeSection(context),
     ...settingsSection(context),

@@ -2,6 +2,7 @@ import { access, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promise
 import { dirname, join, relative } from 'node:path';
 import type { CounterRun } from '../counters/counter-results.js';
 import { BENCH_DIR } from '../environment.js';
+import type { OverheadRun } from '../overhead/overhead-results.js';
 import type { BenchRecord } from '../records.js';
 import type { RunContext } from '../run-context.js';
 import { CHARTS_FOLDER, renderBenchmarksDoc } from './markdown.js';
@@ -68,11 +69,13 @@ async function writeDocs(place: OutputPlace): Promise<string[]> {
     throw new Error(`no results in ${relative(REPO_DIR, place.resultsDir)}: run pnpm bench first`);
   }
   const counters = await readJson<CounterRun>(join(place.resultsDir, 'counters.json'));
+  const overhead = await readJson<OverheadRun>(join(place.resultsDir, 'overhead.json'));
   const { markdown, charts } = renderBenchmarksDoc({
     records,
     context,
     analysis: await readFile(ANALYSIS_FILE, 'utf8'),
     ...(counters === undefined ? {} : { counters }),
+    ...(overhead === undefined ? {} : { overhead }),
   });
   const chartsDir = join(dirname(place.docFile), CHARTS_FOLDER);
   await mkdir(chartsDir, { recursive: true });

@@ -1,14 +1,14 @@
 import { tracingChannel } from 'node:diagnostics_channel';
-import { register } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { VALUE } from '../workloads.js';
 import { runFixedCalls } from './run-fixed-calls.js';
 
 /**
  * The program `instruction-count.ts` runs under callgrind: memory `get`s (hits) at 64 in
- * flight, `--warmup` of them then `--gets` more. Variants: `stock` (core as built, no
- * subscriber), `stripped` (core's diagnostics check folded away, see
- * strip-instrumentation-hooks.ts), `subscribed` (@strongbox/opentelemetry listening with the
- * OpenTelemetry SDK behind it).
+ * flight, `--warmup` of them then `--gets` more, on the memory backend at `--memory` (an entry
+ * point from core-copies.ts). Variants: `stock` (core as built, no subscriber), `stripped` (a
+ * copy whose diagnostics check is folded away), `subscribed` (stock, with
+ * @strongbox/opentelemetry listening and the OpenTelemetry SDK behind it).
  */
 const args = new Map(
   process.argv.slice(2).map((arg) => {
@@ -17,16 +17,22 @@ const args = new Map(
   }),
 );
 const variant = args.get('variant');
+const memory = args.get('memory');
 const gets = Number(args.get('gets'));
 const warmup = Number(args.get('warmup'));
-if (!['stock', 'stripped', 'subscribed'].includes(variant ?? '') || !(gets > 0 && warmup >= 0)) {
+if (
+  !['stock', 'stripped', 'subscribed'].includes(variant ?? '') ||
+  memory === undefined ||
+  !(gets > 0 && warmup >= 0)
+) {
   throw new Error(
-    'usage: callgrind-target --variant=stock|stripped|subscribed --gets=N --warmup=N',
+    'usage: callgrind-target --variant=stock|stripped|subscribed --memory=FILE --gets=N --warmup=N',
   );
 }
 
-if (variant === 'stripped') register('./strip-instrumentation-hooks.js', import.meta.url);
-const { createMemoryBackend } = await import('@strongbox/memory');
+const { createMemoryBackend } = (await import(
+  pathToFileURL(memory).href
+)) as typeof import('@strongbox/memory');
 const kv = await createMemoryBackend();
 const keys = Array.from({ length: 10_000 }, (_, i) => `k${i}`);
 for (const key of keys) await kv.set(key, VALUE);

@@ -5,9 +5,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { log } from '../format.js';
+import { type CoreBuild, prepareCoreCopies } from './core-copies.js';
 
 const run = promisify(execFile);
 const TARGET = fileURLToPath(new URL('./callgrind-target.js', import.meta.url));
+
+/**
+ * V8 options that make a run's instruction count repeatable: no background compiler or GC
+ * threads (whose share of the work depends on timing) and a fixed hash seed. Without them
+ * two runs of the same build differed by up to 8 % per get, more than the check being measured.
+ */
+export const REPEATABLE_NODE_FLAGS = ['--single-threaded', '--random-seed=1'];
 
 /** The variants of callgrind-target.ts. */
 export type InstructionVariant = 'stock' | 'stripped' | 'subscribed';
@@ -27,6 +35,8 @@ export interface InstructionPlan {
 /** Instructions per memory get of each variant, from callgrind. */
 export interface InstructionCounts {
   valgrind: string;
+  /** Node options of the counted runs. */
+  nodeFlags: string[];
   plans: Record<InstructionVariant, InstructionPlan>;
   perGet: Record<InstructionVariant, number>;
 }
@@ -42,43 +52,56 @@ export async function countInstructions(
   plans: Record<InstructionVariant, InstructionPlan>,
 ): Promise<InstructionCounts> {
   const { stdout } = await run('valgrind', ['--version']);
-  const perGet = {} as Record<InstructionVariant, number>;
-  for (const variant of INSTRUCTION_VARIANTS) {
-    const plan = plans[variant];
-    const small = await instructionsOf(variant, plan.small, plan.warmup);
-    const large = await instructionsOf(variant, plan.large, plan.warmup);
-    perGet[variant] = (large - small) / (plan.large - plan.small);
-    log(`  callgrind ${variant}: ${perGet[variant].toFixed(0)} instructions per get`);
-  }
-  return { valgrind: stdout.trim(), plans, perGet };
-}
-
-/** Total instructions of one run of the target under callgrind. */
-async function instructionsOf(
-  variant: InstructionVariant,
-  gets: number,
-  warmup: number,
-): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'strongbox-callgrind-'));
-  const out = join(dir, 'callgrind.out');
   try {
-    await run(
-      'valgrind',
-      [
-        '--tool=callgrind',
-        `--callgrind-out-file=${out}`,
-        process.execPath,
-        TARGET,
-        `--variant=${variant}`,
-        `--gets=${gets}`,
-        `--warmup=${warmup}`,
-      ],
-      { maxBuffer: 64 * 1024 * 1024 },
-    );
-    const totals = /^(?:totals|summary): (\d+)/m.exec(await readFile(out, 'utf8'));
-    if (totals === null) throw new Error(`callgrind wrote no totals to ${out}`);
-    return Number(totals[1]);
+    const memory = await prepareCoreCopies(dir);
+    const perGet = {} as Record<InstructionVariant, number>;
+    for (const variant of INSTRUCTION_VARIANTS) {
+      const plan = plans[variant];
+      const entry = memory[BUILD_OF[variant]];
+      const small = await instructionsOf(dir, variant, entry, plan.small, plan.warmup);
+      const large = await instructionsOf(dir, variant, entry, plan.large, plan.warmup);
+      perGet[variant] = (large - small) / (plan.large - plan.small);
+      log(`  callgrind ${variant}: ${perGet[variant].toFixed(0)} instructions per get`);
+    }
+    return { valgrind: stdout.trim(), nodeFlags: REPEATABLE_NODE_FLAGS, plans, perGet };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The copy of core each variant's memory backend loads. */
+const BUILD_OF: Record<InstructionVariant, CoreBuild> = {
+  stripped: 'stripped',
+  stock: 'stock',
+  subscribed: 'stock',
+};
+
+/** Total instructions of one run of the target under callgrind. */
+async function instructionsOf(
+  dir: string,
+  variant: InstructionVariant,
+  memory: string,
+  gets: number,
+  warmup: number,
+): Promise<number> {
+  const out = join(dir, `${variant}-${gets}.callgrind`);
+  await run(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      `--callgrind-out-file=${out}`,
+      process.execPath,
+      ...REPEATABLE_NODE_FLAGS,
+      TARGET,
+      `--variant=${variant}`,
+      `--memory=${memory}`,
+      `--gets=${gets}`,
+      `--warmup=${warmup}`,
+    ],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  const totals = /^(?:totals|summary): (\d+)/m.exec(await readFile(out, 'utf8'));
+  if (totals === null) throw new Error(`callgrind wrote no totals to ${out}`);
+  return Number(totals[1]);
 }

@@ -3,13 +3,14 @@ import type { CostRatio, OverheadCellResult } from './measure-overhead.js';
 import type { OverheadSubject } from './overhead-comparison.js';
 import type { OverheadRun } from './overhead-results.js';
 
-/** `+3.1 %` from a cost ratio of 1.031. */
+/** `+3.1 %` from a cost ratio of 1.031; `×14.7` once the cost is twice or more. */
 function percent(ratio: number): string {
+  if (ratio >= 2) return `×${ratio.toFixed(1)}`;
   const value = (ratio - 1) * 100;
   return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(1)} %`;
 }
 
-/** `+3.1 % (+1.0 … +5.2)`: the median per-round ratio and the quartiles around it. */
+/** `+3.1 % (+1.0 … +5.2 %)`: the median per-round ratio and the quartiles around it. */
 function ratioCell(ratio: CostRatio): string {
   return `${percent(ratio.median)} (${percent(ratio.p25).replace(' %', '')} … ${percent(ratio.p75)})`;
 }
@@ -52,10 +53,11 @@ export function renderOverheadSections(run: OverheadRun): string[] {
   return [...failoverSection(run), ...instrumentationSection(run)];
 }
 
-const HOW =
-  'the median of the per-round ratios (each round measures both sides back to back), with the ' +
-  'quartiles of those ratios in brackets. Wall-clock time moves with whatever else the machine ' +
-  'runs; CPU time is this process only, so for Redis the server is outside it.';
+const HOW = [
+  'the median of the per-round ratios (each round measures both sides back to back), with the',
+  'quartiles of those ratios in brackets. Wall-clock time moves with whatever else the machine',
+  'runs; CPU time is this process only.',
+];
 
 function failoverSection(run: OverheadRun): string[] {
   const cells = cellsOf(run, 'failover');
@@ -66,7 +68,9 @@ function failoverSection(run: OverheadRun): string[] {
     'What `createFailoverBackend({ primary, fallback })` adds to every call while its breaker is',
     'closed: the primary called directly against the same backend object behind failover (so both',
     'sides read and write the same data; the memory fallback never serves). Extra cost per call,',
-    `failover over direct: ${HOW} Target: at most +5 % at 64 in flight.`,
+    'failover over direct:',
+    ...HOW,
+    "For Redis the server's CPU is outside the CPU column. Target: at most +5 % at 64 in flight.",
     '',
     runLine(run),
     `Each round runs both sides for a fixed number of calls (${callsText(run, cells)}), the order swapped`,
@@ -110,9 +114,12 @@ function instrumentationSection(run: OverheadRun): string[] {
       `${gets(plain.large)} gets after ${gets(plain.warmup)} warm-up gets, the difference divided by the`,
       'extra gets (so start-up and JIT warm-up cancel; with the subscriber, which costs far more per',
       `call, ${gets(traced.small)} and ${gets(traced.large)} after ${gets(traced.warmup)}). "Without instrumentation" is`,
-      'the same build of core loaded with its check folded to `false` by a module hook',
-      '(bench/src/overhead/strip-instrumentation-hooks.ts): the closest in-process stand-in for a core',
-      "built without it. Instruction counts do not move with the machine's load. Target: at most +2 %.",
+      'a copy of the same build of core with its check folded to `false`',
+      '(bench/src/overhead/core-copies.ts): the closest stand-in for a core',
+      `built without it. Node runs with \`${counts.nodeFlags.join(' ')}\`: V8's background compiler`,
+      'and GC threads otherwise make the count depend on timing (two runs of one build differed by up',
+      "to 8 % per get); so run, two runs agreed within 0.2 %, and the count ignores the machine's load.",
+      'Target: at most +2 %.',
       '',
       '| memory `get`, c64 | instructions per get | vs without instrumentation |',
       '| --- | --: | --: |',
@@ -126,10 +133,11 @@ function instrumentationSection(run: OverheadRun): string[] {
     const [first] = cells;
     lines.push(
       '**With a subscriber**, in time: a memory backend with nothing subscribed against the same',
-      `backend while ${first?.variant.description.replace(/^the same backend while /, '')}, subscribed`,
+      `backend while ${first?.variant.description.replace(/^the same backend while (\S+)/, '`$1`')}, subscribed`,
       'only during its own turns. On memory a span and its metrics cost many times the call itself;',
       "the CPU columns give that cost per call, to weigh against a networked backend's round trip.",
-      `Extra cost per call: ${HOW}`,
+      'Extra cost per call:',
+      ...HOW,
       '',
       runLine(run),
       '',

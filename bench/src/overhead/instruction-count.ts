@@ -13,7 +13,7 @@ const TARGET = fileURLToPath(new URL('./callgrind-target.js', import.meta.url));
 /**
  * V8 options that make a run's instruction count repeatable: no background compiler or GC
  * threads (whose share of the work depends on timing) and a fixed hash seed. Without them
- * two runs of the same build differed by up to 8 % per get, more than the check being measured.
+ * two runs of the same build differed by 8.6 % per get, more than the check being measured.
  */
 export const REPEATABLE_NODE_FLAGS = ['--single-threaded', '--random-seed=1'];
 

@@ -1,3 +1,5 @@
+import type { OverheadRun } from '../overhead/overhead-results.js';
+import { checkOverheadTargets } from '../overhead/overhead-targets.js';
 import type { BenchRecord } from '../records.js';
 import type { RunContext } from '../run-context.js';
 import { checkTargets } from './targets.js';
@@ -11,6 +13,7 @@ export function renderTargetsDoc(
   records: readonly BenchRecord[],
   context: RunContext,
   history: string,
+  overhead?: OverheadRun,
 ): string {
   const mark = { met: '✅ met', missed: '❌ missed', 'not measured': '– not measured' };
   return [
@@ -24,7 +27,7 @@ export function renderTargetsDoc(
     '',
     '| target | status | measured |',
     '|---|---|---|',
-    ...checkTargets(records, context).map(
+    ...[...checkTargets(records, context), ...checkOverheadTargets(overhead)].map(
       (check) => `| ${check.target} | ${mark[check.status]} | ${check.detail} |`,
     ),
     '',

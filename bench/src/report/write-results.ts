@@ -85,7 +85,7 @@ async function writeDocs(place: OutputPlace): Promise<string[]> {
   await writeFile(place.docFile, markdown);
   await Promise.all(charts.map((chart) => writeFile(join(chartsDir, chart.file), chart.svg)));
   const history = await readFile(TARGET_HISTORY_FILE, 'utf8');
-  await writeFile(place.targetsFile, renderTargetsDoc(records, context, history));
+  await writeFile(place.targetsFile, renderTargetsDoc(records, context, history, overhead));
   return [place.docFile, ...charts.map((chart) => join(chartsDir, chart.file)), place.targetsFile];
 }
 

@@ -84,13 +84,45 @@ const channels: Record<KVOperation, TracingChannel | null | undefined> = {
  * `require()` of core and runtimes without the module.
  */
 function operationChannel(op: KVOperation): TracingChannel | null {
-  let channel = channels[op];
+  let channel = cachedChannel(op);
   if (channel === undefined) {
     const traced = loadDiagnostics()?.tracingChannel(`${TRACING_CHANNEL_PREFIX}${op}`);
     channel = traced === undefined ? null : withHasSubscribers(traced);
     channels[op] = channel;
   }
   return channel;
+}
+
+/**
+ * `channels[op]` by named reads: a keyed read with a key that varies from call to call goes
+ * through V8's megamorphic path and was most of the no-subscriber cost (callgrind, memory get
+ * at c64: +7.8 % instructions per call with the keyed read, +1 % with a named one).
+ */
+function cachedChannel(op: KVOperation): TracingChannel | null | undefined {
+  switch (op) {
+    case 'get':
+      return channels.get;
+    case 'set':
+      return channels.set;
+    case 'checkAndSet':
+      return channels.checkAndSet;
+    case 'checkAndDelete':
+      return channels.checkAndDelete;
+    case 'delete':
+      return channels.delete;
+    case 'increment':
+      return channels.increment;
+    case 'update':
+      return channels.update;
+    case 'ping':
+      return channels.ping;
+    case 'connect':
+      return channels.connect;
+    case 'purge':
+      return channels.purge;
+    case 'close':
+      return channels.close;
+  }
 }
 
 /** Whether anyone listens to `op`'s channel: checked before any context is built. */

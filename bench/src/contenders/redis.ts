@@ -1,7 +1,7 @@
 import KeyvRedis, { Keyv } from '@keyv/redis';
 import { Keyv as Keyv6, KeyvRedis as KeyvRedis6 } from '@strongbox/bench-keyv6';
 import { createRedisBackend, type RedisBackend } from '@strongbox/redis';
-import { CHECK_AND_SET, createWriteCoalescer, type RedisScript } from '@strongbox/redis/internal';
+import { CHECK_AND_SET, createWriteCoalescer } from '@strongbox/redis/internal';
 import { Cluster, Redis } from 'ioredis';
 import { createStorage } from 'unstorage';
 import redisDriver from 'unstorage/drivers/redis';

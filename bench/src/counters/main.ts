@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { listFlag, parseFlags } from '../config.js';
 import { BENCH_DIR } from '../environment.js';
 import { log } from '../format.js';
 import { RunProgress } from '../progress.js';
@@ -21,16 +22,15 @@ import { COUNTED_SCENARIOS, countCounterRoundTrips } from './round-trips.js';
  * to `bench/results/counters.json` and regenerates `docs/benchmarks.md`.
  */
 async function main(): Promise<void> {
-  const flags = new Map(
-    process.argv.slice(2).map((arg) => {
-      const [name, value] = arg.replace(/^--/, '').split('=', 2);
-      return [name as string, value ?? 'true'];
-    }),
+  const flags = parseFlags(
+    process.argv.slice(2),
+    ['quick', 'save', 'only', 'scenarios'],
+    `--quick, --save, --only=${COUNTER_BACKENDS.join(',')}, --scenarios=${COUNTER_SCENARIOS.join(',')}`,
   );
   const quick = flags.get('quick') === 'true';
   const save = flags.get('save') === 'true';
-  const backends = listOf(flags.get('only'), COUNTER_BACKENDS);
-  const scenarios = listOf(flags.get('scenarios'), COUNTER_SCENARIOS);
+  const backends = listFlag(flags.get('only'), COUNTER_BACKENDS, 'backend');
+  const scenarios = listFlag(flags.get('scenarios'), COUNTER_SCENARIOS, 'scenario');
   const rounds = quick ? 5 : 3;
   const durationMs = { memory: quick ? 200 : 1000, networked: quick ? 300 : 1500 };
   const startedAt = new Date();
@@ -165,15 +165,6 @@ async function countRoundTrips(
   } finally {
     await counted.close();
   }
-}
-
-function listOf<T extends string>(flag: string | undefined, all: readonly T[]): readonly T[] {
-  if (flag === undefined) return all;
-  const names = flag.split(',');
-  const unknown = names.filter((name) => !all.includes(name as T));
-  if (unknown.length > 0)
-    throw new Error(`unknown: ${unknown.join(', ')}; choose from ${all.join(', ')}`);
-  return names as T[];
 }
 
 await main();

@@ -3,7 +3,6 @@ import {
   createConnectionErrorClassifier,
   type Expiry,
   KVBackendBase,
-  type OperationOptions,
   type PurgeSchedule,
   parseCounter,
   startPurgeSchedule,
@@ -168,7 +167,7 @@ export class SqliteBackend extends KVBackendBase {
     return this.#incrementTx.immediate(key, delta, ttl);
   }
 
-  protected async doPing(_options: OperationOptions | undefined): Promise<void> {
+  protected async doPing(): Promise<void> {
     // Reads the table, so a file that became unreadable fails here.
     this.#statements.ping.get();
   }

@@ -7,6 +7,7 @@ import type {
   WriteOptions,
 } from './backend.js';
 import { briefReason } from './brief-reason.js';
+import { type CallContext, InterruptibleCall, UNINTERRUPTIBLE_CALL } from './call-context.js';
 import { type ConnectionErrorClassifier, createConnectionErrorClassifier } from './classify.js';
 import { parseCounter } from './counter.js';
 import { type Interruption, raceInterruptions } from './deadline.js';
@@ -95,17 +96,17 @@ export abstract class KVBackendBase implements KVBackend {
     return this.#closing !== undefined;
   }
 
+  // Every `do*` method gets valid arguments and the call's context: its signal and deadline
+  // and a way to recall the request once the caller stops waiting (see CallContext).
+
   /** Read a live value; `key` is valid. */
-  protected abstract doGet(
-    key: string,
-    options: OperationOptions | undefined,
-  ): Promise<string | null>;
+  protected abstract doGet(key: string, call: CallContext): Promise<string | null>;
   /** Store unconditionally with the normalized expiry. */
   protected abstract doSet(
     key: string,
     value: string,
     expiry: Expiry,
-    options: OperationOptions | undefined,
+    call: CallContext,
   ): Promise<void>;
   /** Atomic check-and-set with the normalized expiry. */
   protected abstract doCheckAndSet(
@@ -113,16 +114,16 @@ export abstract class KVBackendBase implements KVBackend {
     expected: string | null,
     next: string,
     expiry: Expiry,
-    options: OperationOptions | undefined,
+    call: CallContext,
   ): Promise<boolean>;
   /** Atomic compare-and-delete. */
   protected abstract doCheckAndDelete(
     key: string,
     expected: string,
-    options: OperationOptions | undefined,
+    call: CallContext,
   ): Promise<boolean>;
   /** Delete; true when a live key was removed. */
-  protected abstract doDelete(key: string, options: OperationOptions | undefined): Promise<boolean>;
+  protected abstract doDelete(key: string, call: CallContext): Promise<boolean>;
   /**
    * Add `delta` to the counter at `key` (see {@link KVBackend.increment}); `ttl` (0: none) is
    * the expiry of a counter this call creates. Reject with {@link KVBackendBase.counterError}
@@ -136,12 +137,10 @@ export abstract class KVBackendBase implements KVBackend {
     key: string,
     delta: number,
     ttl: number,
-    options: OperationOptions | undefined,
+    call: CallContext,
   ): Promise<Counter> {
-    const timeout = options?.timeout ?? this.#operationTimeout;
-    const deadline = timeout === undefined ? Infinity : performance.now() + timeout;
     for (;;) {
-      const current = await this.doGet(key, options);
+      const current = await this.doGet(key, call);
       let value = delta;
       if (current !== null) {
         const stored = parseCounter(current);
@@ -150,19 +149,20 @@ export abstract class KVBackendBase implements KVBackend {
         if (!Number.isSafeInteger(value)) throw this.counterError('COUNTER_OVERFLOW', key);
       }
       const expiry = current === null ? ttl : 'keep';
-      if (await this.doCheckAndSet(key, current, String(value), expiry, options)) {
+      if (await this.doCheckAndSet(key, current, String(value), expiry, call)) {
         return { value, ttl: current !== null ? undefined : ttl > 0 ? ttl : null };
       }
       // The call was given up on (every caller left, or its deadline passed): stop retrying
       // instead of spinning on a hot key. A deadline can pass before its timer has run, so
       // the caller may still be waiting: it gets the TIMEOUT it is due, not a failure.
-      if (options?.signal?.aborted) throw options.signal.reason;
-      if (performance.now() >= deadline) throw this.#interruption('increment', key, 'TIMEOUT');
+      const interrupted =
+        call.interrupted ?? (performance.now() >= call.deadline ? 'TIMEOUT' : undefined);
+      if (interrupted !== undefined) throw this.#interruption('increment', key, interrupted);
     }
   }
 
   /** Check the backend can serve requests. */
-  protected abstract doPing(options: OperationOptions | undefined): Promise<void>;
+  protected abstract doPing(call: CallContext): Promise<void>;
   /** Release resources; called once. */
   protected abstract doClose(): Promise<void>;
 
@@ -182,7 +182,7 @@ export abstract class KVBackendBase implements KVBackend {
       options,
       checkKey(key) ?? unreadable ?? checkOperationOptions(options),
     );
-    return rejected ?? this.run('get', key, options, () => this.doGet(key, options));
+    return rejected ?? this.run('get', key, options, (call) => this.doGet(key, call));
   }
 
   set(key: string, value: string, given?: WriteOptions): Promise<void> {
@@ -191,7 +191,7 @@ export abstract class KVBackendBase implements KVBackend {
     const rejected = this.#precheck('set', key, options, problem);
     return (
       rejected ??
-      this.run('set', key, options, () => this.doSet(key, value, expiryOf(options), options))
+      this.run('set', key, options, (call) => this.doSet(key, value, expiryOf(options), call))
     );
   }
 
@@ -211,8 +211,8 @@ export abstract class KVBackendBase implements KVBackend {
     const rejected = this.#precheck('checkAndSet', key, options, problem);
     return (
       rejected ??
-      this.run('checkAndSet', key, options, () =>
-        this.doCheckAndSet(key, expected, next, expiryOf(options), options),
+      this.run('checkAndSet', key, options, (call) =>
+        this.doCheckAndSet(key, expected, next, expiryOf(options), call),
       )
     );
   }
@@ -227,7 +227,7 @@ export abstract class KVBackendBase implements KVBackend {
     const rejected = this.#precheck('checkAndDelete', key, options, problem);
     return (
       rejected ??
-      this.run('checkAndDelete', key, options, () => this.doCheckAndDelete(key, expected, options))
+      this.run('checkAndDelete', key, options, (call) => this.doCheckAndDelete(key, expected, call))
     );
   }
 
@@ -239,7 +239,7 @@ export abstract class KVBackendBase implements KVBackend {
       options,
       checkKey(key) ?? unreadable ?? checkOperationOptions(options),
     );
-    return rejected ?? this.run('delete', key, options, () => this.doDelete(key, options));
+    return rejected ?? this.run('delete', key, options, (call) => this.doDelete(key, call));
   }
 
   increment(key: string, delta = 1, given?: IncrementOptions): Promise<Counter> {
@@ -259,7 +259,7 @@ export abstract class KVBackendBase implements KVBackend {
     const { options, problem: unreadable } = readOptions(given);
     const problem = unreadable ?? checkOperationOptions(options);
     const rejected = this.#precheck('ping', undefined, options, problem);
-    return rejected ?? this.run('ping', undefined, options, () => this.doPing(options));
+    return rejected ?? this.run('ping', undefined, options, (call) => this.doPing(call));
   }
 
   close(): Promise<void> {
@@ -279,26 +279,22 @@ export abstract class KVBackendBase implements KVBackend {
 
   /**
    * Run one operation on the driver with the deadline and abort rules of the contract,
-   * wrapping any driver error in a KVError. Adapters use it for their own extra operations
-   * (after {@link rejectionBeforeIO} for their arguments, with options from `readOptions`);
-   * it rejects a closed backend, options that cannot be read and an already-aborted signal
-   * without calling `work`. Every built-in operation goes through it,
-   * so a subclass that overrides it sees every call.
+   * wrapping any driver error in a KVError; `work` gets the call's {@link CallContext}. It
+   * checks nothing itself: the built-in operations have validated their arguments, and an
+   * adapter's own extra operation reads its options with `readOptions` and returns
+   * {@link rejectionBeforeIO}'s error, if any, before calling it. Every built-in operation
+   * goes through it, so a subclass that overrides it sees every call.
    */
   protected run<T>(
     op: KVOperation,
     key: string | undefined,
-    given: OperationOptions | undefined,
-    work: () => Promise<T>,
+    options: OperationOptions | undefined,
+    work: (call: CallContext) => Promise<T>,
   ): Promise<T> {
-    const { options, problem } = readOptions(given);
-    return (
-      this.#precheck(op, key, options, problem) ??
-      // Increments are traced by #sendIncrement, which knows the batch size.
-      (op !== 'increment' && isObserved(op)
-        ? this.#tracedExecute(op, key, options, work)
-        : this.#execute(op, key, options, work))
-    );
+    // Increments are traced by #sendIncrement, which knows the batch size.
+    return op !== 'increment' && isObserved(op)
+      ? this.#tracedExecute(op, key, options, work)
+      : this.#execute(op, key, options, work);
   }
 
   /** #execute, traced. Its own method: a closure in run() would cost a context on every call. */
@@ -306,7 +302,7 @@ export abstract class KVBackendBase implements KVBackend {
     op: KVOperation,
     key: string | undefined,
     options: OperationOptions | undefined,
-    work: () => Promise<T>,
+    work: (call: CallContext) => Promise<T>,
   ): Promise<T> {
     return this.#traced(op, key, undefined, () => this.#execute(op, key, options, work));
   }
@@ -339,17 +335,21 @@ export abstract class KVBackendBase implements KVBackend {
     op: KVOperation,
     key: string | undefined,
     options: OperationOptions | undefined,
-    work: () => Promise<T>,
+    work: (call: CallContext) => Promise<T>,
   ): Promise<T> {
+    const timeout = options?.timeout ?? this.#operationTimeout;
+    const signal = options?.signal;
+    const call =
+      signal === undefined && timeout === undefined
+        ? undefined
+        : new InterruptibleCall(signal, timeout);
     let pending: Promise<T>;
     try {
-      pending = work();
+      pending = work(call ?? UNINTERRUPTIBLE_CALL);
     } catch (error) {
       return Promise.reject(this.driverFailure(op, key, error));
     }
-    const timeout = options?.timeout ?? this.#operationTimeout;
-    const signal = options?.signal;
-    if (signal === undefined && timeout === undefined) {
+    if (call === undefined) {
       // Nothing can interrupt the call: only its failure is mapped (no per-call race closures).
       return pending.then(undefined, (error: unknown) => {
         throw this.driverFailure(op, key, error);
@@ -360,19 +360,12 @@ export abstract class KVBackendBase implements KVBackend {
       signal,
       timeout,
       (reason) => {
-        this.onInterrupted(pending, reason);
+        call.interrupt(reason);
         return this.#interruption(op, key, reason);
       },
       (error) => this.driverFailure(op, key, error),
     );
   }
-
-  /**
-   * Called when a call stops waiting for `work` (the promise its `do*` method or `run` work
-   * returned) because its deadline passed or its signal aborted. An adapter that can recall
-   * a queued or running request overrides it; the default does nothing.
-   */
-  protected onInterrupted(_work: Promise<unknown>, _reason: Interruption): void {}
 
   /**
    * The error of an increment that found a live value that is not a counter
@@ -397,10 +390,10 @@ export abstract class KVBackendBase implements KVBackend {
   ): Promise<Counter> {
     if (isObserved('increment')) {
       return this.#traced('increment', key, batchSize, () =>
-        this.run('increment', key, options, () => this.doIncrement(key, delta, ttl, options)),
+        this.run('increment', key, options, (call) => this.doIncrement(key, delta, ttl, call)),
       );
     }
-    return this.run('increment', key, options, () => this.doIncrement(key, delta, ttl, options));
+    return this.run('increment', key, options, (call) => this.doIncrement(key, delta, ttl, call));
   }
 
   /**

@@ -13,6 +13,7 @@ export type {
   WriteOptions,
 } from './backend.js';
 export { KVBackendBase, type KVBackendBaseOptions } from './backend-base.js';
+export type { CallContext } from './call-context.js';
 export {
   type ConnectionErrorClassifier,
   type ConnectionErrorClassifierOptions,

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { OperationOptions } from '../src/backend.js';
 import { KVBackendBase } from '../src/backend-base.js';
+import type { CallContext } from '../src/call-context.js';
 import { isKVError, type KVError } from '../src/errors.js';
-import type { Expiry } from '../src/validation.js';
+import { readOptions } from '../src/read-options.js';
+import { checkOperationOptions, type Expiry } from '../src/validation.js';
 
 /** A backend whose every operation is answered by the test through `respond`. */
 class ScriptedBackend extends KVBackendBase {
@@ -36,7 +38,7 @@ class ScriptedBackend extends KVBackendBase {
     this.calls.push(`delete ${key}`);
     return this.respond() as Promise<boolean>;
   }
-  protected doPing(_options: OperationOptions | undefined) {
+  protected doPing() {
     this.calls.push('ping');
     return this.respond() as Promise<void>;
   }
@@ -46,8 +48,12 @@ class ScriptedBackend extends KVBackendBase {
     return Promise.resolve();
   }
 
-  /** An adapter-specific operation routed through the base's `run`. */
-  purge(options?: OperationOptions): Promise<unknown> {
+  /** An adapter-specific operation: checked as the contract says, then routed through `run`. */
+  purge(given?: OperationOptions): Promise<unknown> {
+    const { options, problem: unreadable } = readOptions(given);
+    const problem = unreadable ?? checkOperationOptions(options);
+    const rejected = this.rejectionBeforeIO('purge', undefined, options, problem);
+    if (rejected !== undefined) return Promise.reject(rejected);
     return this.run('purge', undefined, options, () => {
       this.calls.push('purge');
       return this.respond();
@@ -193,7 +199,7 @@ describe('KVBackendBase', () => {
         op: Parameters<KVBackendBase['run']>[0],
         key: string | undefined,
         options: OperationOptions | undefined,
-        work: () => Promise<T>,
+        work: (call: CallContext) => Promise<T>,
       ): Promise<T> {
         seen.push(op);
         return super.run(op, key, options, work);

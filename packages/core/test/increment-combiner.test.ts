@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Counter, IncrementOptions, OperationOptions } from '../src/backend.js';
 import { KVBackendBase } from '../src/backend-base.js';
+import type { CallContext } from '../src/call-context.js';
 import { isKVError, type KVError } from '../src/errors.js';
 
 /** One increment request that reached `doIncrement`, answered when the test says so. */
@@ -10,7 +11,7 @@ interface SentRequest {
   readonly key: string;
   readonly delta: number;
   readonly ttl: number;
-  readonly options: OperationOptions | undefined;
+  readonly options: CallContext;
   /** The counter before and after, once answered. */
   before?: number;
   after?: number;
@@ -57,7 +58,7 @@ class ControlledBackend extends KVBackendBase {
     key: string,
     delta: number,
     ttl: number,
-    options: OperationOptions | undefined,
+    options: CallContext,
   ): Promise<Counter> {
     const request: SentRequest = { key, delta, ttl, options, answered: false };
     this.requests.push(request);
@@ -707,7 +708,7 @@ describe('a run() override that throws synchronously', () => {
       op: Parameters<KVBackendBase['run']>[0],
       key: string | undefined,
       options: OperationOptions | undefined,
-      work: () => Promise<T>,
+      work: (call: CallContext) => Promise<T>,
     ): Promise<T> {
       if (op === 'increment' && this.throwNext) {
         this.throwNext = false;

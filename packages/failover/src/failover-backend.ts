@@ -1,4 +1,5 @@
 import {
+  type CallContext,
   type Counter,
   type Expiry,
   isHealthError,
@@ -17,7 +18,7 @@ import {
 } from './options.js';
 
 /** One call on one side: the same arguments whichever side serves it. */
-type Send<T> = (backend: KVBackend, options: OperationOptions | undefined) => Promise<T>;
+type Send<T> = (backend: KVBackend, options: OperationOptions) => Promise<T>;
 
 /**
  * A {@link KVBackend} that sends calls to `primary` and, once a circuit breaker has seen
@@ -64,17 +65,12 @@ export class FailoverBackend extends KVBackendBase {
     return this.#breaker.state;
   }
 
-  protected doGet(key: string, options: OperationOptions | undefined): Promise<string | null> {
-    return this.#call('get', key, options, true, (kv, o) => kv.get(key, o));
+  protected doGet(key: string, call: CallContext): Promise<string | null> {
+    return this.#call('get', key, call, true, (kv, o) => kv.get(key, o));
   }
 
-  protected doSet(
-    key: string,
-    value: string,
-    expiry: Expiry,
-    options: OperationOptions | undefined,
-  ): Promise<void> {
-    return this.#call('set', key, options, false, (kv, o) =>
+  protected doSet(key: string, value: string, expiry: Expiry, call: CallContext): Promise<void> {
+    return this.#call('set', key, call, false, (kv, o) =>
       kv.set(key, value, writeOptions(expiry, o)),
     );
   }
@@ -84,43 +80,39 @@ export class FailoverBackend extends KVBackendBase {
     expected: string | null,
     next: string,
     expiry: Expiry,
-    options: OperationOptions | undefined,
+    call: CallContext,
   ): Promise<boolean> {
-    return this.#call('checkAndSet', key, options, false, (kv, o) =>
+    return this.#call('checkAndSet', key, call, false, (kv, o) =>
       kv.checkAndSet(key, expected, next, writeOptions(expiry, o)),
     );
   }
 
-  protected doCheckAndDelete(
-    key: string,
-    expected: string,
-    options: OperationOptions | undefined,
-  ): Promise<boolean> {
-    return this.#call('checkAndDelete', key, options, false, (kv, o) =>
+  protected doCheckAndDelete(key: string, expected: string, call: CallContext): Promise<boolean> {
+    return this.#call('checkAndDelete', key, call, false, (kv, o) =>
       kv.checkAndDelete(key, expected, o),
     );
   }
 
-  protected doDelete(key: string, options: OperationOptions | undefined): Promise<boolean> {
-    return this.#call('delete', key, options, false, (kv, o) => kv.delete(key, o));
+  protected doDelete(key: string, call: CallContext): Promise<boolean> {
+    return this.#call('delete', key, call, false, (kv, o) => kv.delete(key, o));
   }
 
   protected override doIncrement(
     key: string,
     delta: number,
     ttl: number,
-    options: OperationOptions | undefined,
+    call: CallContext,
   ): Promise<Counter> {
-    return this.#call('increment', key, options, false, (kv, o) =>
-      kv.increment(key, delta, ttl === 0 ? o : { ...o, ttl }),
+    return this.#call('increment', key, call, false, (kv, o) =>
+      kv.increment(key, delta, ttl === 0 ? o : { signal: o.signal, timeout: o.timeout, ttl }),
     );
   }
 
   /** Checks the side now serving; never moves the breaker. */
-  protected async doPing(options: OperationOptions | undefined): Promise<void> {
+  protected async doPing(call: CallContext): Promise<void> {
     const side = this.#breaker.state === 'primary' ? this.primary : this.fallback;
     try {
-      await side.ping(options);
+      await side.ping(call);
     } catch (error) {
       throw this.#wrap('ping', undefined, error);
     }
@@ -137,30 +129,29 @@ export class FailoverBackend extends KVBackendBase {
    * Send one call to the side the breaker picks. A primary failure that is unhealthy (and not
    * the caller's own abort or deadline) counts against the primary; a read that failed so is
    * replayed on the fallback within the caller's remaining deadline. A write never is: it may
-   * have landed on the primary.
+   * have landed on the primary. The call's context serves as the inner call's options: it
+   * carries the caller's signal and timeout.
    */
   async #call<T>(
     op: KVOperation,
     key: string,
-    options: OperationOptions | undefined,
+    call: CallContext,
     replayable: boolean,
     send: Send<T>,
   ): Promise<T> {
-    if (!this.#breaker.routeToPrimary()) return this.#onFallback(op, key, send, options);
-    // Only a caller's timeout needs the start time (to replay a read within what is left).
-    const startedAt = options?.timeout === undefined ? 0 : performance.now();
+    if (!this.#breaker.routeToPrimary()) return this.#onFallback(op, key, send, call);
     let result: T;
     try {
-      result = await send(this.primary, options);
+      result = await send(this.primary, call);
     } catch (error) {
-      if (causedByCaller(error, options)) throw this.#wrap(op, key, error);
+      if (causedByCaller(error, call)) throw this.#wrap(op, key, error);
       if (!isHealthError(error)) {
         this.#breaker.primaryAnswered();
         throw this.#wrap(op, key, error);
       }
       this.#breaker.primaryFailed();
       if (!replayable) throw this.#wrap(op, key, error);
-      return this.#onFallback(op, key, send, remainingOf(options, startedAt));
+      return this.#onFallback(op, key, send, remainingOf(call));
     }
     this.#breaker.primaryAnswered();
     return result;
@@ -170,7 +161,7 @@ export class FailoverBackend extends KVBackendBase {
     op: KVOperation,
     key: string,
     send: Send<T>,
-    options: OperationOptions | undefined,
+    options: OperationOptions,
   ): Promise<T> {
     try {
       return await send(this.fallback, options);
@@ -196,29 +187,24 @@ export class FailoverBackend extends KVBackendBase {
 }
 
 /** The caller's own signal or deadline ended the call: says nothing about the primary. */
-function causedByCaller(error: unknown, options: OperationOptions | undefined): boolean {
-  if (options?.signal?.aborted) return true;
+function causedByCaller(error: unknown, call: CallContext): boolean {
+  if (call.signal?.aborted) return true;
   if (!isKVError(error)) return false;
   // A per-call timeout replaces the backend's operationTimeout, so its TIMEOUT is the caller's.
-  return error.code === 'ABORTED' || (error.code === 'TIMEOUT' && options?.timeout !== undefined);
+  return error.code === 'ABORTED' || (error.code === 'TIMEOUT' && call.timeout !== undefined);
 }
 
-/** The caller's options with `timeout` cut to what is left of it since `startedAt`. */
-function remainingOf(
-  options: OperationOptions | undefined,
-  startedAt: number,
-): OperationOptions | undefined {
-  if (options?.timeout === undefined) return options;
-  const left = Math.ceil(options.timeout - (performance.now() - startedAt));
+/** The caller's signal, with what is left before the call's deadline as the timeout. */
+function remainingOf(call: CallContext): OperationOptions {
+  if (call.timeout === undefined) return call;
+  const left = Math.ceil(call.deadline - performance.now());
   // At 0 or less the wrapper's own deadline rejects the call at once; 1 keeps the option valid.
-  return { ...options, timeout: Math.max(1, left) };
+  return { signal: call.signal, timeout: Math.max(1, left) };
 }
 
-/** The inner write's options; the caller's own object when there is nothing to add (no copy per call). */
-function writeOptions(
-  expiry: Expiry,
-  options: OperationOptions | undefined,
-): WriteOptions | undefined {
-  if (expiry === 'keep') return { ...options, keepTtl: true };
-  return expiry === 0 ? options : { ...options, ttl: expiry };
+/** The inner write's options: `options` itself when there is nothing to add (no copy per call). */
+function writeOptions(expiry: Expiry, options: OperationOptions): WriteOptions {
+  const { signal, timeout } = options;
+  if (expiry === 'keep') return { signal, timeout, keepTtl: true };
+  return expiry === 0 ? options : { signal, timeout, ttl: expiry };
 }

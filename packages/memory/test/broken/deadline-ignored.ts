@@ -1,4 +1,4 @@
-import type { KVOperation, OperationOptions } from '@strongbox/core';
+import type { CallContext, KVOperation, OperationOptions } from '@strongbox/core';
 import { MemoryBackend } from '../../src/index.js';
 import type { BrokenFixture } from './fixture.js';
 import { slowWhenTimed } from './slow-calls.js';
@@ -9,7 +9,7 @@ class DeadlineIgnoredBackend extends MemoryBackend {
     op: KVOperation,
     key: string | undefined,
     options: OperationOptions | undefined,
-    work: () => Promise<T>,
+    work: (call: CallContext) => Promise<T>,
   ): Promise<T> {
     return super.run(op, key, { ...options, timeout: undefined }, slowWhenTimed(options, work));
   }

@@ -1,4 +1,4 @@
-import type { KVBackend, KVOperation, OperationOptions } from '@strongbox/core';
+import type { CallContext, KVBackend, KVOperation, OperationOptions } from '@strongbox/core';
 import { MemoryBackend } from '../../src/index.js';
 import type { BrokenFixture } from './fixture.js';
 
@@ -28,7 +28,7 @@ export class DroppableConnectionsBackend extends MemoryBackend {
     op: KVOperation,
     key: string | undefined,
     options: OperationOptions | undefined,
-    work: () => Promise<T>,
+    work: (call: CallContext) => Promise<T>,
   ): Promise<T> {
     if (this.#callsToFail === 0) return super.run(op, key, options, work);
     this.#callsToFail--;

@@ -1,4 +1,4 @@
-import type { KVOperation, OperationOptions } from '@strongbox/core';
+import type { CallContext, KVOperation, OperationOptions } from '@strongbox/core';
 import { MemoryBackend } from '../../src/index.js';
 import type { BrokenFixture } from './fixture.js';
 
@@ -8,7 +8,7 @@ class InFlightAbortIgnoredBackend extends MemoryBackend {
     op: KVOperation,
     key: string | undefined,
     options: OperationOptions | undefined,
-    work: () => Promise<T>,
+    work: (call: CallContext) => Promise<T>,
   ): Promise<T> {
     return super.run(op, key, { ...options, signal: undefined }, work);
   }

@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import type { KVOperation, OperationOptions } from '@strongbox/core';
+import type { CallContext, KVOperation, OperationOptions } from '@strongbox/core';
 import { MemoryBackend } from '../../src/index.js';
 import type { BrokenFixture } from './fixture.js';
 
@@ -14,14 +14,14 @@ export const SLOW_CALL_MS = 100;
  */
 export function slowWhenTimed<T>(
   options: OperationOptions | undefined,
-  work: () => Promise<T>,
-): () => Promise<T> {
+  work: (call: CallContext) => Promise<T>,
+): (call: CallContext) => Promise<T> {
   if (options?.timeout === undefined) return work;
-  return async () => {
+  return async (call) => {
     await sleep(SLOW_CALL_MS);
     await nextTurn();
     await nextTurn();
-    return work();
+    return work(call);
   };
 }
 
@@ -31,7 +31,7 @@ class SlowCallsBackend extends MemoryBackend {
     op: KVOperation,
     key: string | undefined,
     options: OperationOptions | undefined,
-    work: () => Promise<T>,
+    work: (call: CallContext) => Promise<T>,
   ): Promise<T> {
     return super.run(op, key, options, slowWhenTimed(options, work));
   }

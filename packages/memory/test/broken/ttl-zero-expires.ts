@@ -1,16 +1,27 @@
-import type { Expiry, OperationOptions, WriteOptions } from '@strongbox/core';
+import type { Expiry, WriteOptions } from '@strongbox/core';
 import { MemoryBackend } from '../../src/index.js';
 import type { BrokenFixture } from './fixture.js';
 
 /** `ttl: 0` means "already expired" (the Go memory backend's defect), unlike an omitted ttl. */
 class TtlZeroExpiresBackend extends MemoryBackend {
-  protected override async doSet(
+  /** Set while a call that asked for `ttl: 0` runs its (synchronously started) `do*` method. */
+  #ttlZero = false;
+
+  override set(key: string, value: string, options?: WriteOptions): Promise<void> {
+    return this.#withTtlFlag(options, () => super.set(key, value, options));
+  }
+
+  override checkAndSet(
     key: string,
-    value: string,
-    expiry: Expiry,
-    options?: OperationOptions,
-  ): Promise<void> {
-    if ((options as WriteOptions | undefined)?.ttl !== 0) return super.doSet(key, value, expiry);
+    expected: string | null,
+    next: string,
+    options?: WriteOptions,
+  ): Promise<boolean> {
+    return this.#withTtlFlag(options, () => super.checkAndSet(key, expected, next, options));
+  }
+
+  protected override async doSet(key: string, value: string, expiry: Expiry): Promise<void> {
+    if (!this.#ttlZero) return super.doSet(key, value, expiry);
     const now = this.now();
     this.write(key, value, now, this.liveEntry(key, now));
   }
@@ -20,16 +31,22 @@ class TtlZeroExpiresBackend extends MemoryBackend {
     expected: string | null,
     next: string,
     expiry: Expiry,
-    options?: OperationOptions,
   ): Promise<boolean> {
-    if ((options as WriteOptions | undefined)?.ttl !== 0) {
-      return super.doCheckAndSet(key, expected, next, expiry);
-    }
+    if (!this.#ttlZero) return super.doCheckAndSet(key, expected, next, expiry);
     const now = this.now();
     const current = this.liveEntry(key, now);
     if ((current?.value ?? null) !== expected) return false;
     this.write(key, next, now, current);
     return true;
+  }
+
+  #withTtlFlag<T>(options: WriteOptions | undefined, call: () => Promise<T>): Promise<T> {
+    this.#ttlZero = options?.ttl === 0;
+    try {
+      return call();
+    } finally {
+      this.#ttlZero = false;
+    }
   }
 }
 

@@ -1,10 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  ConnectionLanes,
-  type LaneLimits,
-  LaneOpenError,
-  type LaneSource,
-} from '../src/lanes/connection-lanes.js';
+import { ConnectionLanes, type LaneLimits } from '../src/lanes/connection-lanes.js';
+import { LaneOpenError, type LaneSource } from '../src/lanes/lane-source.js';
 import { isDriverConnectionError, mayHaveBeenApplied } from '../src/postgres-errors.js';
 
 /** A task that settles when the test says so, and records that it started and where. */

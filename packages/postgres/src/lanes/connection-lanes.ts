@@ -1,21 +1,9 @@
-/** Where lanes get their connections from; see `reserved-connection.ts` for porsager's. */
-export interface LaneSource<C> {
-  /** A connection for the exclusive use of one lane. */
-  open(): Promise<C>;
-  /** False once the connection is lost: its lane then takes no more work. */
-  isAlive(connection: C): boolean;
-  /** A task on `connection` failed with `error`: the source may now count it as lost. */
-  noteFailure(connection: C, error: unknown): void;
-  /** Whether a task started now on a busy `connection` would be sent at once, not queued. */
-  acceptsMore(connection: C): boolean;
-  /**
-   * True once `connection` is too old to keep: its lane takes no more work and is handed
-   * back as soon as nothing runs on it.
-   */
-  isRetiring(connection: C): boolean;
-  /** Hand a live connection back to where it came from (or close it, if it is too old). */
-  release(connection: C): void;
-}
+import { CallQueue, type QueueEntry } from './call-queue.js';
+import { IdleSweep, type SweptPool } from './idle-sweep.js';
+import { type LaneSource, openLane } from './lane-source.js';
+
+// The pool's tasks reject with it when no lane can be opened; callers classify it from here.
+export { LaneOpenError } from './lane-source.js';
 
 /** How many lanes, how much work each carries, and how long an idle one is kept. */
 export interface LaneLimits {
@@ -29,14 +17,6 @@ export interface LaneLimits {
    * an opening the source never finishes cannot stop the lanes from growing for good.
    */
   openTimeoutMs: number;
-}
-
-/**
- * Why waiting tasks were rejected: no lane could be opened for them (the source failed, the
- * `cause`, or took longer than `openTimeoutMs`). None of them was started.
- */
-export class LaneOpenError extends Error {
-  override readonly name = 'LaneOpenError';
 }
 
 interface Lane<C> {
@@ -53,10 +33,9 @@ export interface Admission<T> {
   withdraw(reason: unknown): boolean;
 }
 
-interface Waiter<C> {
+interface Waiter<C> extends QueueEntry {
   start(lane: Lane<C>): void;
   reject(reason: unknown): void;
-  settled: boolean;
 }
 
 /**
@@ -72,18 +51,21 @@ export class ConnectionLanes<C> {
   #lanes: Lane<C>[] = [];
   #opening = 0;
   #running = 0;
-  /** Waiters from `#head` on; withdrawn ones stay until they reach the head or a compaction. */
-  #queue: Array<Waiter<C> | undefined> = [];
-  #head = 0;
-  #withdrawn = 0;
+  readonly #queue = new CallQueue<Waiter<C>>();
   #closedWith: unknown;
   #closed = false;
   #onIdle: Array<() => void> = [];
-  #sweepTimer: NodeJS.Timeout | undefined;
+  readonly #sweep: IdleSweep<Lane<C>>;
 
   constructor(source: LaneSource<C>, limits: LaneLimits) {
     this.#source = source;
     this.#limits = limits;
+    const pool: SweptPool<Lane<C>> = {
+      lanes: () => this.#lanes,
+      usable: (lane) => this.#usable(lane),
+      handBack: (lane) => this.#handBack(lane),
+    };
+    this.#sweep = new IdleSweep(pool, limits.lingerMs);
   }
 
   /** Tasks running now. */
@@ -93,7 +75,7 @@ export class ConnectionLanes<C> {
 
   /** Tasks waiting for room on a lane. */
   get waiting(): number {
-    return this.#queue.length - this.#head - this.#withdrawn;
+    return this.#queue.length;
   }
 
   /** Lanes held now, including lost ones not yet dropped. */
@@ -115,16 +97,13 @@ export class ConnectionLanes<C> {
     let waiter!: Waiter<C>;
     const promise = new Promise<T>((resolve, reject) => {
       const start = (lane: Lane<C>) => this.#start(lane, task).then(resolve, reject);
-      waiter = { start, reject, settled: false };
+      waiter = { start, reject, queued: false };
     });
     this.#queue.push(waiter);
     this.#growIfShort();
     const withdraw = (reason: unknown): boolean => {
-      if (waiter.settled) return false;
-      waiter.settled = true;
-      this.#withdrawn += 1;
+      if (!this.#queue.withdraw(waiter)) return false;
       waiter.reject(reason);
-      this.#compactIfSparse();
       return true;
     };
     return { promise, withdraw };
@@ -138,7 +117,7 @@ export class ConnectionLanes<C> {
   close(reason: unknown): void {
     this.#closed = true;
     this.#closedWith = reason;
-    clearTimeout(this.#sweepTimer);
+    this.#sweep.stop();
     this.#rejectWaiting(reason);
     for (const lane of [...this.#lanes]) if (lane.inFlight === 0) this.#handBack(lane);
   }
@@ -182,10 +161,13 @@ export class ConnectionLanes<C> {
     return pipeline || !this.#canGrow() ? withRoom : undefined;
   }
 
+  /** Whether `lane` may take new work: neither lost nor retiring. */
+  #usable(lane: Lane<C>): boolean {
+    return this.#source.isAlive(lane.connection) && !this.#source.isRetiring(lane.connection);
+  }
+
   #hasLiveLane(): boolean {
-    return this.#lanes.some(
-      (lane) => this.#source.isAlive(lane.connection) && !this.#source.isRetiring(lane.connection),
-    );
+    return this.#lanes.some((lane) => this.#usable(lane));
   }
 
   #canGrow(): boolean {
@@ -199,35 +181,19 @@ export class ConnectionLanes<C> {
   #growIfShort(): void {
     if (this.#opening > 0 || this.waiting === 0 || !this.#canGrow()) return;
     this.#opening += 1;
-    const { openTimeoutMs } = this.#limits;
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      this.#openFailed(
-        new LaneOpenError(`no connection could be opened within ${openTimeoutMs} ms`),
-      );
-    }, openTimeoutMs);
-    timer.unref();
-    this.#source.open().then(
+    openLane(this.#source, this.#limits.openTimeoutMs).then(
       (connection) => {
-        clearTimeout(timer);
-        if (timedOut) return this.#source.release(connection);
         this.#opening -= 1;
         if (this.#closed) return this.#source.release(connection);
         this.#lanes.push({ connection, inFlight: 0, usedSinceSweep: true });
-        this.#scheduleSweep();
+        this.#sweep.start();
         this.#serveWaiting();
       },
-      (error: unknown) => {
-        clearTimeout(timer);
-        if (!timedOut) {
-          this.#openFailed(new LaneOpenError('no connection could be opened', { cause: error }));
-        }
-      },
+      (error: unknown) => this.#openFailed(error),
     );
   }
 
-  #openFailed(error: LaneOpenError): void {
+  #openFailed(error: unknown): void {
     this.#opening -= 1;
     if (this.#closed) return;
     // Nothing can serve the waiting tasks: fail them now rather than retry behind them.
@@ -271,52 +237,19 @@ export class ConnectionLanes<C> {
     }
   }
 
+  /** Start waiting tasks, oldest first, while a lane has room; then grow if they still wait. */
   #serveWaiting(): void {
-    while (this.#head < this.#queue.length) {
-      const waiter = this.#queue[this.#head];
-      const lane = waiter === undefined || waiter.settled ? undefined : this.#pick(true);
-      if (waiter !== undefined && !waiter.settled && lane === undefined) break;
+    while (this.waiting > 0) {
+      const lane = this.#pick(true);
+      if (lane === undefined) break;
       // Off the queue before it starts: a task that fails at once re-enters this loop.
-      this.#queue[this.#head] = undefined;
-      this.#head += 1;
-      if (waiter === undefined) continue;
-      if (lane === undefined) {
-        this.#withdrawn -= 1;
-        continue;
-      }
-      waiter.settled = true;
-      waiter.start(lane);
-    }
-    if (this.#head === this.#queue.length) {
-      this.#queue = [];
-      this.#head = 0;
-    } else if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-      this.#queue = this.#queue.slice(this.#head);
-      this.#head = 0;
+      (this.#queue.shift() as Waiter<C>).start(lane);
     }
     this.#growIfShort();
   }
 
   #rejectWaiting(reason: unknown): void {
-    for (let i = this.#head; i < this.#queue.length; i++) {
-      const waiter = this.#queue[i];
-      if (waiter && !waiter.settled) {
-        waiter.settled = true;
-        waiter.reject(reason);
-      }
-    }
-    this.#queue = [];
-    this.#head = 0;
-    this.#withdrawn = 0;
-  }
-
-  /** Drop withdrawn waiters once they are most of the queue, so memory follows live waiters. */
-  #compactIfSparse(): void {
-    const length = this.#queue.length - this.#head;
-    if (this.#withdrawn < 1024 || this.#withdrawn * 2 < length) return;
-    this.#queue = this.#queue.slice(this.#head).filter((waiter) => waiter && !waiter.settled);
-    this.#head = 0;
-    this.#withdrawn = 0;
+    for (const waiter of this.#queue.clear()) waiter.reject(reason);
   }
 
   /** Drop `lane`, handing its connection back unless the driver already took it. */
@@ -325,26 +258,6 @@ export class ConnectionLanes<C> {
     if (index === -1) return;
     this.#lanes.splice(index, 1);
     if (this.#source.isAlive(lane.connection)) this.#source.release(lane.connection);
-  }
-
-  /** One timer for all lanes (not one per call): each tick hands back those unused since the last. */
-  #scheduleSweep(): void {
-    if (this.#sweepTimer !== undefined || this.#closed) return;
-    this.#sweepTimer = setTimeout(() => this.#sweep(), this.#limits.lingerMs);
-    this.#sweepTimer.unref();
-  }
-
-  #sweep(): void {
-    this.#sweepTimer = undefined;
-    for (const lane of [...this.#lanes]) {
-      const unused =
-        !lane.usedSinceSweep ||
-        !this.#source.isAlive(lane.connection) ||
-        this.#source.isRetiring(lane.connection);
-      if (lane.inFlight === 0 && unused) this.#handBack(lane);
-      else lane.usedSinceSweep = false;
-    }
-    if (this.#lanes.length > 0) this.#scheduleSweep();
   }
 }
 

@@ -1,20 +1,18 @@
 import type { PendingQuery, ReservedSql, Row } from 'postgres';
 import type { PostgresClient } from '../options.js';
 import { connectionLost } from '../postgres-errors.js';
-import type { LaneSource } from './connection-lanes.js';
+import type { LaneSource } from './lane-source.js';
+import {
+  captureConnection,
+  type DriverConnection,
+  failQuery,
+  onConnectionClose,
+  poolListOf,
+  terminateConnection,
+  unsupportedConnection,
+} from './porsager-internals.js';
 
-/**
- * porsager's (3.4) connection object, as far as the adapter uses it: `queue` is the pool list
- * the connection is on; `onclose` is called once when it closes.
- */
-interface DriverConnection {
-  queue: unknown;
-  onclose: ((error: Error) => void) | null;
-  /** Close the connection now; its pool slot reconnects when next needed. */
-  terminate(): void;
-}
-
-type Query = PendingQuery<Row[]> & { reject(error: unknown): void };
+type Query = PendingQuery<Row[]>;
 type Reserved = ReservedSql<Record<string, never>>;
 
 /**
@@ -48,9 +46,9 @@ export class ReservedConnection {
     this.#sql = sql;
     this.#connection = connection;
     this.#retireAt = retireAt;
-    this.#reservedList = connection.queue;
+    this.#reservedList = poolListOf(connection);
     this.#recent = new Array(inFlight);
-    connection.onclose = (error) => this.#closed(error);
+    onConnectionClose(connection, (error) => this.#closed(error));
   }
 
   /** Whether statements can still be sent on it. */
@@ -65,7 +63,7 @@ export class ReservedConnection {
 
   /** Whether a statement sent now goes out at once rather than waiting inside porsager. */
   get acceptsMore(): boolean {
-    return this.#connection.queue === this.#reservedList;
+    return poolListOf(this.#connection) === this.#reservedList;
   }
 
   /** Send one statement, reading text cells as Buffers (`.raw()`). */
@@ -83,15 +81,15 @@ export class ReservedConnection {
 
   /** Hand the connection back to the pool, or close it once it is retiring. */
   release(): void {
-    this.#connection.onclose = null;
-    if (this.retiring) this.#connection.terminate();
+    onConnectionClose(this.#connection, null);
+    if (this.retiring) terminateConnection(this.#connection);
     else this.#sql.release();
   }
 
   #closed(error: Error): void {
     this.#lost = true;
     // Settled statements ignore this; one porsager left hanging fails like the others did.
-    for (const query of this.#recent) query?.reject(error);
+    for (const query of this.#recent) if (query !== undefined) failQuery(query, error);
   }
 }
 
@@ -157,26 +155,22 @@ async function reserve(
   await sql.unsafe('SELECT 1');
   const reserved = (await sql.reserve()) as Reserved;
   // Sent in the same tick the reservation resolved, so the connection cannot have closed yet.
-  let connection: DriverConnection | undefined;
-  const capture = (driverConnection: DriverConnection) => {
-    connection = driverConnection;
-    return true; // porsager's "the connection can take more" answer
-  };
+  const capture = captureConnection();
   const probedAt = performance.now();
   let age: number | undefined;
   try {
-    const rows = await reserved
-      .unsafe(SESSION_AGE_PROBE, [], { onexecute: capture } as never)
-      .values();
+    const rows = await reserved.unsafe(SESSION_AGE_PROBE, [], capture.options as never).values();
     age = (rows[0] as unknown[] | undefined)?.[0] as number | undefined;
   } catch (error) {
     // A connection that is gone went back to the pool by itself; a live one must be handed back.
     if (!connectionLost(error)) reserved.release();
     throw error;
   }
-  if (connection === undefined) {
+  const connection = capture.captured();
+  const unsupported = unsupportedConnection(connection);
+  if (connection === undefined || unsupported !== undefined) {
     reserved.release();
-    throw new Error('porsager did not hand over the reserved connection');
+    throw new Error(unsupported);
   }
   // A server that does not show the session's age (no row) gets lifetimes counted from now.
   const bornAt = probedAt - (typeof age === 'number' ? age : 0);

@@ -1,4 +1,5 @@
 import {
+  type CallContext,
   type ConnectionErrorClassifier,
   type Counter,
   checkOperationOptions,
@@ -15,7 +16,8 @@ import {
 } from '@strongbox/core';
 import type { TableNames } from './identifiers.js';
 import { cancelQuery } from './lanes/cancel-query.js';
-import { type Admission, ConnectionLanes } from './lanes/connection-lanes.js';
+import { ConnectionLanes } from './lanes/connection-lanes.js';
+import { isRunning } from './lanes/porsager-internals.js';
 import { type ReservedConnection, reservedConnectionSource } from './lanes/reserved-connection.js';
 import type { PostgresClient, PostgresSettings } from './options.js';
 import { STATEMENTS_PER_CONNECTION } from './postgres-client.js';
@@ -48,20 +50,6 @@ export interface PostgresBackendInit {
   secrets: readonly string[];
   isConnectionError: ConnectionErrorClassifier;
 }
-
-/** One statement on its way: admitted (maybe still queued), then sent as `query`. */
-interface Call {
-  admission: Admission<RawRows>;
-  query?: object;
-}
-
-/**
- * Where a call's record rides on the promise `#execute` returns, for `onInterrupted`: a
- * property, not a WeakMap keyed by the promise, which costs far more per call (see
- * bench/analysis.md, "Per-call bookkeeping").
- */
-const CALL = Symbol('call');
-type TrackedWork<T> = Promise<T> & { [CALL]?: Call };
 
 /**
  * The PostgreSQL Strongbox backend: one row per key in one table, every operation one SQL
@@ -130,21 +118,18 @@ export class PostgresBackend extends KVBackendBase {
     const { options, problem: unreadable } = readOptions(given);
     const rejected = this.#purgeProblem(batchSize, options, unreadable);
     if (rejected !== undefined) return Promise.reject(rejected);
-    return this.run('purge', undefined, options, () =>
-      this.#execute(this.#statements.purge, [batchSize], countOf),
+    return this.run('purge', undefined, options, (call) =>
+      this.#execute(this.#statements.purge, [batchSize], countOf, call),
     );
   }
 
-  protected doGet(key: string): Promise<string | null> {
-    return this.#execute(this.#statements.get, [key], (rows) => {
-      const hex = rows[0]?.[0];
-      return hex === undefined ? null : decodeValue(hex);
-    });
+  protected doGet(key: string, call: CallContext): Promise<string | null> {
+    return this.#execute(this.#statements.get, [key], storedValueOf, call);
   }
 
-  protected doSet(key: string, value: string, expiry: Expiry): Promise<void> {
+  protected doSet(key: string, value: string, expiry: Expiry, call: CallContext): Promise<void> {
     const params = [key, encodeValue(value), ttlOf(expiry), expiry === 'keep'];
-    return this.#execute(this.#statements.set, params, () => undefined);
+    return this.#execute(this.#statements.set, params, nothing, call);
   }
 
   protected doCheckAndSet(
@@ -152,11 +137,12 @@ export class PostgresBackend extends KVBackendBase {
     expected: string | null,
     next: string,
     expiry: Expiry,
+    call: CallContext,
   ): Promise<boolean> {
     if (expected === null) {
       // An absent key has no expiry to keep, so 'keep' stores none.
       const params = [key, encodeValue(next), ttlOf(expiry)];
-      return this.#execute(this.#statements.setIfAbsent, params, wroteOne);
+      return this.#execute(this.#statements.setIfAbsent, params, wroteOne, call);
     }
     const params = [
       key,
@@ -165,38 +151,33 @@ export class PostgresBackend extends KVBackendBase {
       expiry === 'keep',
       encodeValue(expected),
     ];
-    return this.#execute(this.#statements.setIfEqual, params, wroteOne);
+    return this.#execute(this.#statements.setIfEqual, params, wroteOne, call);
   }
 
-  protected doCheckAndDelete(key: string, expected: string): Promise<boolean> {
-    return this.#execute(this.#statements.deleteIfEqual, [key, encodeValue(expected)], wroteOne);
+  protected doCheckAndDelete(key: string, expected: string, call: CallContext): Promise<boolean> {
+    const params = [key, encodeValue(expected)];
+    return this.#execute(this.#statements.deleteIfEqual, params, wroteOne, call);
   }
 
-  protected doDelete(key: string): Promise<boolean> {
-    return this.#execute(this.#statements.delete, [key], wroteOne);
+  protected doDelete(key: string, call: CallContext): Promise<boolean> {
+    return this.#execute(this.#statements.delete, [key], wroteOne, call);
   }
 
   /**
    * One statement (see `statements.ts`). When it wrote nothing, a second one says why; if the
    * value changed in between so that the increment would now succeed, it is tried again.
-   * Returns the first statement's tracked work, so an interrupted caller still cancels it.
+   * Each statement registers with the call, so an interrupted caller recalls whichever runs.
    */
   protected override doIncrement(
     key: string,
     delta: number,
     ttl: number,
-    options: OperationOptions | undefined,
+    call: CallContext,
   ): Promise<Counter> {
-    const attempt = this.#execute(
-      this.#statements.increment,
-      [key, delta, ttl > 0 ? ttl : null],
-      counterOf,
+    const params = [key, delta, ttl > 0 ? ttl : null];
+    return this.#execute(this.#statements.increment, params, counterOf, call).then(
+      (counter) => counter ?? this.#incrementRefused(key, delta, ttl, call),
     );
-    const work: TrackedWork<Counter> = attempt.then(
-      (counter) => counter ?? this.#incrementRefused(key, delta, ttl, options),
-    );
-    work[CALL] = (attempt as TrackedWork<Counter | undefined>)[CALL];
-    return work;
   }
 
   /** Why an increment wrote nothing (a KVError), or the result of trying it again. */
@@ -204,21 +185,24 @@ export class PostgresBackend extends KVBackendBase {
     key: string,
     delta: number,
     ttl: number,
-    options: OperationOptions | undefined,
+    call: CallContext,
   ): Promise<Counter> {
-    const refusal = await this.#execute(this.#statements.incrementRefusal, [key, delta], (rows) =>
-      rows[0]?.[0]?.toString(),
+    const refusal = await this.#execute(
+      this.#statements.incrementRefusal,
+      [key, delta],
+      refusalOf,
+      call,
     );
     if (refusal === 'NOT_A_COUNTER' || refusal === 'COUNTER_OVERFLOW') {
       throw this.counterError(refusal, key);
     }
-    // The caller gave up meanwhile: don't send the increment again.
-    if (options?.signal?.aborted) throw options.signal.reason;
-    return this.doIncrement(key, delta, ttl, options);
+    // The caller gave up meanwhile: don't send the increment again (nobody sees this error).
+    if (call.interrupted !== undefined) throw WITHDRAWN;
+    return this.doIncrement(key, delta, ttl, call);
   }
 
-  protected doPing(): Promise<void> {
-    return this.#execute('SELECT 1', [], () => undefined);
+  protected doPing(call: CallContext): Promise<void> {
+    return this.#execute('SELECT 1', [], nothing, call);
   }
 
   protected async doClose(): Promise<void> {
@@ -256,20 +240,6 @@ export class PostgresBackend extends KVBackendBase {
   }
 
   /**
-   * The caller gave up on `work`: a statement still waiting for a slot leaves the queue and
-   * is never sent; one the server is running is cancelled (a row-lock wait or a long purge
-   * stops holding its connection). Like any PostgreSQL cancel request, it can in rare timing
-   * hit the next statement on that connection, which then fails with SQLSTATE 57014 (not
-   * applied, reported determinate). A statement sent but queued behind another one is left
-   * to run: porsager mismatches results when such a statement is cancelled.
-   */
-  protected override onInterrupted(work: Promise<unknown>): void {
-    const call = (work as TrackedWork<unknown>)[CALL];
-    if (call === undefined || call.admission.withdraw(WITHDRAWN)) return;
-    if (call.query !== undefined && isRunning(call.query)) cancelQuery(call.query);
-  }
-
-  /**
    * The contract's checks for purgeExpired, in its order: CLOSED, invalid arguments (options
    * that could not be read among them), ABORTED.
    */
@@ -289,28 +259,32 @@ export class PostgresBackend extends KVBackendBase {
     return this.rejectionBeforeIO('purge', undefined, options, problem);
   }
 
-  /** Run one statement on a lane; `work` is registered for interruption. */
-  #execute<T>(text: string, params: unknown[], read: (rows: RawRows) => T): Promise<T> {
-    const call = {} as Call;
-    call.admission = this.#lanes.run((connection) => {
-      const query = connection.send(text, params, this.#queryOptions);
-      call.query = query;
+  /**
+   * Run one statement on a lane. If the caller gives up on it, a statement still waiting for
+   * a slot leaves the queue and is never sent, and one the server is running is cancelled (a
+   * row-lock wait or a long purge stops holding its connection). Like any PostgreSQL cancel
+   * request, it can in rare timing hit the next statement on that connection, which then fails
+   * with SQLSTATE 57014 (not applied, reported determinate). A statement sent but queued
+   * behind another one is left to run: porsager mismatches results when such a statement is
+   * cancelled.
+   */
+  #execute<T>(
+    text: string,
+    params: unknown[],
+    read: (rows: RawRows) => T,
+    call: CallContext,
+  ): Promise<T> {
+    let query: object | undefined;
+    const admission = this.#lanes.run((connection) => {
+      query = connection.send(text, params, this.#queryOptions);
       return query as unknown as Promise<RawRows>;
     });
-    const work: TrackedWork<T> = call.admission.promise.then(read);
-    work[CALL] = call;
-    return work;
+    call.onInterrupt(() => {
+      if (admission.withdraw(WITHDRAWN)) return;
+      if (query !== undefined && isRunning(query)) cancelQuery(query);
+    });
+    return admission.promise.then(read);
   }
-}
-
-/**
- * Whether `query` is the one its connection's server process is running now (porsager's
- * internal `active` flag). Cancelling any other is unsafe: one not yet sent may be what its
- * connection opens with (porsager then strands that connection), and one pipelined behind
- * another makes porsager hand its result to the next query.
- */
-function isRunning(query: object): boolean {
-  return (query as { active?: unknown }).active === true;
 }
 
 /**
@@ -336,6 +310,20 @@ function counterOf(rows: RawRows): Counter | undefined {
   if (row === undefined) return undefined;
   const [value, ttl] = row as [Buffer, Buffer | null];
   return { value: Number(value.toString()), ttl: ttl === null ? null : Number(ttl.toString()) };
+}
+
+function storedValueOf(rows: RawRows): string | null {
+  const hex = rows[0]?.[0];
+  return hex === undefined ? null : decodeValue(hex);
+}
+
+/** Which refusal the refusal statement named, if any. */
+function refusalOf(rows: RawRows): string | undefined {
+  return rows[0]?.[0]?.toString();
+}
+
+function nothing(): undefined {
+  return undefined;
 }
 
 function wroteOne(rows: RawRows): boolean {

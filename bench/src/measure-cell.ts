@@ -1,9 +1,10 @@
+import { collectGarbage, measureAlternating } from './alternating-rounds.js';
 import { type LoopShape, runClosedLoop } from './closed-loop.js';
 import type { Contender, ContenderKind, OpName } from './contender.js';
 import { formatRate, log } from './format.js';
 import { LatencyHistogram } from './histogram.js';
 import { median, relativeSpread } from './stats.js';
-import { prepareWorkload } from './workloads.js';
+import { prepareWorkload, type WorkloadCounters } from './workloads.js';
 
 /** One adapter × op × concurrency, measured for each contender that has the op. */
 export interface CellPlan {
@@ -39,30 +40,26 @@ export interface ContenderResult {
   exhaustedShare?: number;
 }
 
-/**
- * Measure a cell: the contenders take turns, round after round, in an order rotated every
- * round, so drift in the machine's load spreads over all of them instead of favouring one.
- */
+/** One contender's measurement in one round. */
+interface Measurement {
+  rate: number;
+  latency: LatencyHistogram;
+  /** Every operation finished, warm-up included (the denominator of `exhaustedShare`). */
+  totalOps: number;
+  counters: WorkloadCounters;
+}
+
+/** Measure a cell: every contender once per round, in alternating rounds. */
 export async function measureCell(plan: CellPlan): Promise<ContenderResult[]> {
   const shape: LoopShape = {
     concurrency: plan.concurrency,
     warmupMs: plan.warmupMs,
     durationMs: plan.durationMs,
   };
-  const tallies = plan.contenders.map(() => ({
-    rates: [] as number[],
-    latency: new LatencyHistogram(),
-    attempts: 0,
-    successes: 0,
-    lostUpdates: 0,
-    exhausted: 0,
-    ops: 0,
-  }));
-  for (let round = 0; round < plan.rounds; round++) {
-    for (let turn = 0; turn < plan.contenders.length; turn++) {
-      const index = (turn + round) % plan.contenders.length;
-      const contender = plan.contenders[index] as Contender;
-      const tally = tallies[index] as (typeof tallies)[number];
+  const measured = await measureAlternating(
+    plan.contenders,
+    { rounds: plan.rounds },
+    async (contender, { round }): Promise<Measurement> => {
       const workload = await prepareWorkload(plan.op, contender, {
         concurrency: plan.concurrency,
         capacity: plan.capacity(contender),
@@ -70,41 +67,45 @@ export async function measureCell(plan: CellPlan): Promise<ContenderResult[]> {
       collectGarbage();
       const result = await runClosedLoop(workload.step, shape);
       const rate = (result.ops * 1000) / result.elapsedMs;
-      tally.rates.push(rate);
-      tally.latency.merge(result.latency);
-      tally.ops += result.totalOps;
       const counters = (await workload.finish?.()) ?? {};
-      tally.attempts += counters.attempts ?? 0;
-      tally.successes += counters.successes ?? 0;
-      tally.lostUpdates += counters.lostUpdates ?? 0;
-      tally.exhausted += counters.exhausted ?? 0;
       log(
         `  ${plan.adapter} ${plan.op} c${plan.concurrency} round ${round + 1}/${plan.rounds} ` +
           `${contender.kind}: ${formatRate(rate)} ops/s, p99 ${result.latency.percentile(0.99).toFixed(3)} ms`,
       );
-    }
-  }
-  return plan.contenders.map((contender, index) => {
-    const tally = tallies[index] as (typeof tallies)[number];
-    return {
-      kind: contender.kind,
-      description: contender.description,
-      roundOpsPerSec: tally.rates,
-      opsPerSec: median(tally.rates),
-      spread: relativeSpread(tally.rates),
-      p50Ms: tally.latency.percentile(0.5),
-      p99Ms: tally.latency.percentile(0.99),
-      ...(plan.op === 'cas-hot'
-        ? { attemptsPerSuccess: tally.attempts / tally.successes, lostUpdates: tally.lostUpdates }
-        : {}),
-      ...(plan.op === 'delete' ? { exhaustedShare: tally.exhausted / tally.ops } : {}),
-    };
-  });
+      return { rate, latency: result.latency, totalOps: result.totalOps, counters };
+    },
+  );
+  return plan.contenders.map((contender, index) =>
+    summarize(contender, plan.op, measured[index] ?? []),
+  );
 }
 
-/** Start each measurement from a clean heap, so one contender's garbage is not another's pause. */
-function collectGarbage(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) throw new Error('run node with --expose-gc (pnpm bench does)');
-  gc();
+/** A contender's rounds as one result: median rate, pooled latency, summed counters. */
+function summarize(
+  contender: Contender,
+  op: OpName,
+  rounds: readonly Measurement[],
+): ContenderResult {
+  const rates = rounds.map((measurement) => measurement.rate);
+  const latency = new LatencyHistogram();
+  for (const measurement of rounds) latency.merge(measurement.latency);
+  const total = (count: (counters: WorkloadCounters) => number | undefined) =>
+    rounds.reduce((sum, measurement) => sum + (count(measurement.counters) ?? 0), 0);
+  const totalOps = rounds.reduce((sum, measurement) => sum + measurement.totalOps, 0);
+  return {
+    kind: contender.kind,
+    description: contender.description,
+    roundOpsPerSec: rates,
+    opsPerSec: median(rates),
+    spread: relativeSpread(rates),
+    p50Ms: latency.percentile(0.5),
+    p99Ms: latency.percentile(0.99),
+    ...(op === 'cas-hot'
+      ? {
+          attemptsPerSuccess: total((c) => c.attempts) / total((c) => c.successes),
+          lostUpdates: total((c) => c.lostUpdates),
+        }
+      : {}),
+    ...(op === 'delete' ? { exhaustedShare: total((c) => c.exhausted) / totalOps } : {}),
+  };
 }

@@ -1,3 +1,4 @@
+import { collectGarbage, measureAlternating } from '../alternating-rounds.js';
 import { runClosedLoop } from '../closed-loop.js';
 import { formatRate, log } from '../format.js';
 import { LatencyHistogram } from '../histogram.js';
@@ -37,45 +38,39 @@ export interface CounterResult {
 /** Fresh key names per measurement, so no contender inherits another round's counters. */
 let measurements = 0;
 
-/**
- * Measure a cell: contenders take turns round after round, the order rotated every round,
- * so drift in the machine's load spreads over all of them. The reported rate is the median.
- */
+/** Measure a cell in alternating rounds; the reported rate is the median over the rounds. */
 export async function measureCounterCell(cell: CounterCell): Promise<CounterResult[]> {
-  const tallies = cell.contenders.map(() => ({
-    rates: [] as number[],
-    latency: new LatencyHistogram(),
-  }));
-  for (let round = 0; round < cell.rounds; round++) {
-    for (let turn = 0; turn < cell.contenders.length; turn++) {
-      const index = (turn + round) % cell.contenders.length;
-      const contender = cell.contenders[index] as CounterContender;
-      const tally = tallies[index] as (typeof tallies)[number];
+  const measured = await measureAlternating(
+    cell.contenders,
+    { rounds: cell.rounds },
+    async (contender, { round }) => {
       const step = stepFor(contender, cell.keys, ++measurements);
-      (globalThis as { gc?: () => void }).gc?.();
+      collectGarbage();
       const result = await runClosedLoop(step, {
         concurrency: cell.concurrency,
         warmupMs: cell.warmupMs,
         durationMs: cell.durationMs,
       });
       const rate = (result.ops * 1000) / result.elapsedMs;
-      tally.rates.push(rate);
-      tally.latency.merge(result.latency);
       log(
         `  ${cell.backend} ${cell.scenario} ${cell.keys} c${cell.concurrency} round ${round + 1}/${cell.rounds} ` +
           `${contender.kind}: ${formatRate(rate)}/s, p99 ${result.latency.percentile(0.99).toFixed(2)} ms`,
       );
-    }
-  }
+      return { rate, latency: result.latency };
+    },
+  );
   return cell.contenders.map((contender, index) => {
-    const tally = tallies[index] as (typeof tallies)[number];
+    const rounds = measured[index] ?? [];
+    const latency = new LatencyHistogram();
+    for (const measurement of rounds) latency.merge(measurement.latency);
+    const rates = rounds.map((measurement) => measurement.rate);
     return {
       kind: contender.kind,
       description: contender.description,
-      roundOpsPerSec: tally.rates,
-      opsPerSec: median(tally.rates),
-      p50Ms: tally.latency.percentile(0.5),
-      p99Ms: tally.latency.percentile(0.99),
+      roundOpsPerSec: rates,
+      opsPerSec: median(rates),
+      p50Ms: latency.percentile(0.5),
+      p99Ms: latency.percentile(0.99),
     };
   });
 }

@@ -1,4 +1,5 @@
 import type { KVBackend } from '@strongbox/core';
+import { collectGarbage, measureAlternating } from '../alternating-rounds.js';
 import { formatRate, log } from '../format.js';
 import { median, quantile } from '../stats.js';
 import { VALUE } from '../workloads.js';
@@ -8,7 +9,7 @@ import type {
   OverheadSide,
   OverheadSubject,
 } from './overhead-comparison.js';
-import { runFixedCalls } from './run-fixed-calls.js';
+import { type CallsCost, runFixedCalls } from './run-fixed-calls.js';
 
 /** Keys a cell cycles through, seeded before a `get` cell so every get hits. */
 const WORKING_SET = 10_000;
@@ -58,10 +59,9 @@ export interface OverheadCellResult {
 let cells = 0;
 
 /**
- * Measure a cell: baseline and variant take turns, round after round, the order swapped every
- * round, each turn a fixed number of calls; per-round ratios of the pair measured back to back,
- * so that load from elsewhere on the machine hits both sides of a ratio alike. One unrecorded
- * round first warms up both sides.
+ * Measure a cell: baseline and variant in alternating rounds, each turn a fixed number of
+ * calls; per-round ratios of the pair measured back to back, so that load from elsewhere on the
+ * machine hits both sides of a ratio alike. One unrecorded round first warms up both sides.
  */
 export async function measureOverheadCell(
   comparison: OverheadComparison,
@@ -71,31 +71,27 @@ export async function measureOverheadCell(
 ): Promise<OverheadCellResult> {
   const keys = Array.from({ length: WORKING_SET }, (_, i) => `overhead:${++cells}:${i}`);
   if (op === 'get') await seed(comparison.baseline.kv, keys);
-  const sides = [comparison.baseline, comparison.variant];
-  const costs = sides.map(() => ({ wallMs: [] as number[], cpuUs: [] as number[] }));
-  for (let round = -1; round < plan.rounds; round++) {
-    for (let turn = 0; turn < sides.length; turn++) {
-      const index = round % 2 === 0 ? turn : sides.length - 1 - turn;
-      const side = sides[index] as OverheadSide;
-      (globalThis as { gc?: () => void }).gc?.();
+  const [baseline, variant] = (await measureAlternating(
+    [comparison.baseline, comparison.variant],
+    { rounds: plan.rounds, warmupRounds: 1 },
+    async (side, { round }) => {
+      collectGarbage();
       const leave = side.enter?.();
-      let cost: Awaited<ReturnType<typeof runFixedCalls>>;
+      let cost: CallsCost;
       try {
         cost = await runFixedCalls(stepOf(side.kv, op, keys), plan.calls, concurrency);
       } finally {
         leave?.();
       }
-      if (round < 0) continue;
-      const tally = costs[index] as (typeof costs)[number];
-      tally.wallMs.push(cost.wallMs);
-      tally.cpuUs.push(cost.cpuUs);
-      log(
-        `  ${comparison.backend} ${comparison.subject} ${op} c${concurrency} round ${round + 1}/${plan.rounds} ` +
-          `${side.label}: ${formatRate((plan.calls * 1000) / cost.wallMs)}/s, ${(cost.cpuUs / plan.calls).toFixed(2)} µs CPU per call`,
-      );
-    }
-  }
-  const [baseline, variant] = costs as [(typeof costs)[number], (typeof costs)[number]];
+      if (round >= 0) {
+        log(
+          `  ${comparison.backend} ${comparison.subject} ${op} c${concurrency} round ${round + 1}/${plan.rounds} ` +
+            `${side.label}: ${formatRate((plan.calls * 1000) / cost.wallMs)}/s, ${(cost.cpuUs / plan.calls).toFixed(2)} µs CPU per call`,
+        );
+      }
+      return cost;
+    },
+  )) as [CallsCost[], CallsCost[]];
   return {
     subject: comparison.subject,
     backend: comparison.backend,
@@ -104,8 +100,14 @@ export async function measureOverheadCell(
     calls: plan.calls,
     baseline: sideResult(comparison.baseline, baseline, plan.calls),
     variant: sideResult(comparison.variant, variant, plan.calls),
-    wallRatio: ratioOf(variant.wallMs, baseline.wallMs),
-    cpuRatio: ratioOf(variant.cpuUs, baseline.cpuUs),
+    wallRatio: ratioOf(
+      variant.map((cost) => cost.wallMs),
+      baseline.map((cost) => cost.wallMs),
+    ),
+    cpuRatio: ratioOf(
+      variant.map((cost) => cost.cpuUs),
+      baseline.map((cost) => cost.cpuUs),
+    ),
   };
 }
 
@@ -124,13 +126,9 @@ function stepOf(kv: KVBackend, op: OverheadOp, keys: readonly string[]): () => P
   return op === 'get' ? () => kv.get(nextKey()) : () => kv.set(nextKey(), VALUE);
 }
 
-function sideResult(
-  side: OverheadSide,
-  costs: { wallMs: number[]; cpuUs: number[] },
-  calls: number,
-): SideResult {
-  const roundOpsPerSec = costs.wallMs.map((ms) => (calls * 1000) / ms);
-  const roundCpuUsPerOp = costs.cpuUs.map((us) => us / calls);
+function sideResult(side: OverheadSide, costs: readonly CallsCost[], calls: number): SideResult {
+  const roundOpsPerSec = costs.map((cost) => (calls * 1000) / cost.wallMs);
+  const roundCpuUsPerOp = costs.map((cost) => cost.cpuUs / calls);
   return {
     label: side.label,
     description: side.description,

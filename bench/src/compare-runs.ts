@@ -39,14 +39,14 @@ function compareRatios(
   const lines = [
     `${'row'.padEnd(width)}  ${'run a'.padStart(7)}  ${'run b'.padStart(7)}  ${'b ÷ a'.padStart(8)}`,
   ];
-  let flagged = 0;
+  const flaggedKeys = new Set<string>();
   let largest = 0;
   for (const key of keys) {
     const before = a.get(key) ?? null;
     const after = b.get(key) ?? null;
     const change = before !== null && after !== null && before > 0 ? after / before - 1 : null;
     const outside = change === null || Math.abs(change) > tolerance;
-    if (outside) flagged++;
+    if (outside) flaggedKeys.add(key);
     if (change !== null) largest = Math.max(largest, Math.abs(change));
     lines.push(
       `${key.padEnd(width)}  ${times(before).padStart(7)}  ${times(after).padStart(7)}  ` +
@@ -56,9 +56,25 @@ function compareRatios(
   }
   lines.push(
     '',
-    `${keys.length} ratio rows, ${flagged} beyond ±${Math.round(tolerance * 100)} % or missing; largest change ${(largest * 100).toFixed(1)} %`,
+    `${keys.length} ratio rows, ${flaggedKeys.size} beyond ±${Math.round(tolerance * 100)} % or missing; largest change ${(largest * 100).toFixed(1)} %`,
+    `by concurrency: ${byConcurrency(keys, flaggedKeys)}`,
   );
-  return { lines, flagged };
+  return { lines, flagged: flaggedKeys.size };
+}
+
+/** `c1 3 of 46 flagged, c64 0 of 46`: where the flagged rows are (c1 windows are the noisiest). */
+function byConcurrency(keys: readonly string[], flagged: ReadonlySet<string>): string {
+  const groups = new Map<string, { rows: number; flagged: number }>();
+  for (const key of keys) {
+    const concurrency = / (c\d+) ÷ /.exec(key)?.[1] ?? '?';
+    const group = groups.get(concurrency) ?? { rows: 0, flagged: 0 };
+    group.rows++;
+    if (flagged.has(key)) group.flagged++;
+    groups.set(concurrency, group);
+  }
+  return [...groups]
+    .map(([concurrency, group]) => `${concurrency} ${group.flagged} of ${group.rows} flagged`)
+    .join(', ');
 }
 
 /** Ratio rows by name: Strongbox ÷ contender per cell of either kind of results file. */

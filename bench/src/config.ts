@@ -42,16 +42,37 @@ export interface BenchConfig {
   maxDeleteKeys: number;
 }
 
-/** Rounds of every quick cell: its ratios are medians of this many alternating pairs. */
-export const QUICK_ROUNDS = 5;
+/**
+ * Quick mode's method, chosen from two quick runs back to back on an idle machine
+ * (2026-12-02, 5 rounds, 60 ms warm-up and 200 ms windows networked, 30 + 100 ms in memory):
+ * 35 of 92 ratio rows moved by more than 10 % between them. Their per-round logs showed why:
+ * networked c1 windows were bimodal (Redis 7–9k or 15–20k ops/s, a per-round ratio anywhere
+ * from 0.4 to 3), and a 100 ms-resolution trace showed the slow mode is the time after the
+ * forced garbage collection that starts every measurement: a loop needs 100–300 ms (Redis) and
+ * up to 600 ms (Postgres c1) to get back to its steady rate, 20–40 ms in memory, so a 60 ms
+ * warm-up left a varying part of the ramp in the window. Full mode's 500 ms warm-up covers
+ * it, and its Redis c1 rounds mostly agree within 1 %. So quick mode warms up past the ramp
+ * (500 ms at c1 and 300 ms at c64 on the networked adapters, 50 ms in memory) and keeps
+ * windows short: 300 ms at c1, 200 ms at c64 (tens of thousands of calls) and in memory.
+ * Once the ramp is out, what is left is load from elsewhere, which alternating pairs and the
+ * median handle: seven rounds, so that three disturbed pairs still move no median. About 12
+ * minutes in all.
+ */
+export const QUICK_ROUNDS = 7;
+
+/** Quick mode's warm-up: past the slow stretch after each measurement's garbage collection. */
+export function quickWarmupMs(networked: boolean, concurrency: number): number {
+  if (!networked) return 50;
+  return concurrency === 1 ? 500 : 300;
+}
 
 /**
  * Full mode runs each networked measurement at c64 for 10 s, so sustained-load effects
  * (porsager's growing connection queue) show, and stays under about 25 minutes: two rounds
  * for every c1 cell and for the c64 cells that carry targets, one for the other c64 cells.
  * Memory reaches steady state at once and runs 1 s. Quick mode runs short measurements in
- * five rounds, so that one slow window moves no median, in about ten minutes. `--rounds=N`
- * sets every cell's rounds. Results go to .tmp/bench unless `--save` is given.
+ * seven rounds (see {@link QUICK_ROUNDS}). `--rounds=N` sets every cell's rounds. Results go to
+ * .tmp/bench unless `--save` is given.
  */
 export function parseConfig(argv: readonly string[]): BenchConfig {
   const flags = parseFlags(
@@ -76,8 +97,8 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
       adapters,
       ops,
       rounds: () => fixedRounds ?? QUICK_ROUNDS,
-      warmupMs: (adapter) => (adapter === 'memory' ? 30 : 60),
-      durationMs: (adapter) => (adapter === 'memory' ? 100 : 200),
+      warmupMs: (adapter, concurrency) => quickWarmupMs(adapter !== 'memory', concurrency),
+      durationMs: (adapter, concurrency) => (adapter !== 'memory' && concurrency === 1 ? 300 : 200),
       sustainedMs: 2_000,
       purge: { expiredRows: 100_000, durationMs: 1_500 },
       roundTripMs: 100,

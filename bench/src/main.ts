@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   const [loadAtStart = 0] = loadavg();
   const environment = describeEnvironment();
   const progress = planRun(config);
+  log(progress.describe());
   const cells: CellResult[] = [];
   const serverSettings: Partial<Record<AdapterName, Record<string, string>>> = {};
   const extras: Partial<Record<AdapterName, AdapterExtras>> = {};
@@ -109,7 +110,7 @@ function methodOf(config: BenchConfig): RunContext['method'] {
   const warmupMs: RunContext['method']['warmupMs'] = {};
   const durationMs: RunContext['method']['durationMs'] = {};
   for (const adapter of config.adapters) {
-    warmupMs[adapter] = config.warmupMs(adapter, 64);
+    warmupMs[adapter] = { c1: config.warmupMs(adapter, 1), c64: config.warmupMs(adapter, 64) };
     durationMs[adapter] = {
       c1: config.durationMs(adapter, 1),
       c64: config.durationMs(adapter, 64),

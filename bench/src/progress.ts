@@ -32,7 +32,7 @@ export class RunProgress {
     log(this.describe());
   }
 
-  /** `progress 12/56 (21 %), about 8 min left`. */
+  /** `progress 12/56 (21 %), 2 min so far, about 8 min left` (before any step: the planned total). */
   describe(): string {
     const steps = [...this.#steps.values()];
     const done = steps.filter((step) => step.done);
@@ -40,7 +40,10 @@ export class RunProgress {
     const plannedLeft = sum(steps.filter((step) => !step.done).map((step) => step.plannedMs));
     const elapsedMs = performance.now() - this.#startedAt;
     const share = `${done.length}/${steps.length} (${Math.round((done.length / steps.length) * 100)} %)`;
-    if (plannedDone === 0) return `progress ${share}`;
+    if (plannedDone === 0) {
+      // Set-up, seeding and garbage collection come on top of the planned measurements.
+      return `progress ${share}, ${formatDuration(plannedLeft)} of measurements planned`;
+    }
     const leftMs = (elapsedMs / plannedDone) * plannedLeft;
     return `progress ${share}, ${formatDuration(elapsedMs)} so far, about ${formatDuration(leftMs)} left`;
   }

@@ -13,7 +13,8 @@ export interface RunContext {
   method: {
     /** How many rounds each cell had, as text (`2`, or `2; 1 at c64 for ...`). */
     rounds: string;
-    warmupMs: Partial<Record<AdapterName, number>>;
+    /** By adapter and concurrency (runs before 2026-12-02 recorded one number per adapter). */
+    warmupMs: Partial<Record<AdapterName, { c1: number; c64: number } | number>>;
     durationMs: Partial<Record<AdapterName, { c1: number; c64: number }>>;
     sustainedMs: number;
     roundTripMs: number;

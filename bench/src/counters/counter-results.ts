@@ -1,3 +1,4 @@
+import { pairedRatio } from '../records.js';
 import type { CounterKind, CounterScenario, KeyMode } from './counter-contender.js';
 import type { CounterResult } from './measure-counters.js';
 
@@ -23,10 +24,13 @@ export interface CounterRun {
   cells: CounterCellResult[];
 }
 
-/** Strongbox's rate over `kind`'s in one cell, or undefined when either is missing. */
+/**
+ * Strongbox's rate over `kind`'s in one cell: the median of the per-round ratios, as in
+ * `pnpm bench`; undefined when either is missing or `kind` finished nothing.
+ */
 export function ratioOf(cell: CounterCellResult, kind: CounterKind): number | undefined {
   const strongbox = cell.results.find((result) => result.kind === 'strongbox');
   const other = cell.results.find((result) => result.kind === kind);
-  if (strongbox === undefined || other === undefined || other.opsPerSec === 0) return undefined;
-  return strongbox.opsPerSec / other.opsPerSec;
+  if (strongbox === undefined || other === undefined) return undefined;
+  return pairedRatio(strongbox.roundOpsPerSec, other.roundOpsPerSec) ?? undefined;
 }

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listFlag, parseFlags } from '../config.js';
+import { listFlag, parseFlags, quickWarmupMs } from '../config.js';
 import { BENCH_DIR } from '../environment.js';
 import { log } from '../format.js';
 import { RunProgress } from '../progress.js';
@@ -31,17 +31,14 @@ async function main(): Promise<void> {
   const save = flags.get('save') === 'true';
   const backends = listFlag(flags.get('only'), COUNTER_BACKENDS, 'backend');
   const scenarios = listFlag(flags.get('scenarios'), COUNTER_SCENARIOS, 'scenario');
-  const rounds = quick ? 5 : 3;
-  const durationMs = { memory: quick ? 200 : 1000, networked: quick ? 300 : 1500 };
+  const method = methodOf(quick);
   const startedAt = new Date();
-  const progress = planCounterRun(backends, scenarios, rounds, durationMs);
+  const progress = planCounterRun(backends, scenarios, method);
   const cells: CounterCellResult[] = [];
   for (const backend of backends) {
     const server = await startCounterServer(backend);
     try {
-      cells.push(
-        ...(await measureBackend(backend, server, scenarios, rounds, durationMs, progress)),
-      );
+      cells.push(...(await measureBackend(backend, server, scenarios, method, progress)));
     } finally {
       await server.stop();
     }
@@ -50,8 +47,8 @@ async function main(): Promise<void> {
     startedAt: startedAt.toISOString(),
     durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
     mode: quick ? 'quick' : 'full',
-    rounds,
-    durationMs,
+    rounds: method.rounds,
+    durationMs: method.durationMs,
     node: process.versions.node,
     cells,
   };
@@ -62,6 +59,32 @@ async function main(): Promise<void> {
   log(
     `done in ${run.durationS} s; wrote ${join(dir, 'counters.json')}${save ? ' and docs/benchmarks.md' : ''}`,
   );
+}
+
+/** How long and how often each cell is measured. */
+interface CounterMethod {
+  rounds: number;
+  durationMs: { memory: number; networked: number };
+  warmupMs(backend: CounterBackendName, concurrency: number): number;
+  lengthMs(backend: CounterBackendName): number;
+}
+
+/**
+ * Full: 3 rounds of 1 s (memory) or 1.5 s windows after a quarter of that as warm-up. Quick: 5
+ * rounds of 200 or 300 ms windows, warmed up past the slow stretch after each measurement's
+ * garbage collection as in `pnpm bench --quick` (see config.ts).
+ */
+function methodOf(quick: boolean): CounterMethod {
+  const durationMs = { memory: quick ? 200 : 1000, networked: quick ? 300 : 1500 };
+  const lengthMs = (backend: CounterBackendName) =>
+    backend === 'memory' ? durationMs.memory : durationMs.networked;
+  return {
+    rounds: quick ? 5 : 3,
+    durationMs,
+    lengthMs,
+    warmupMs: (backend, concurrency) =>
+      quick ? quickWarmupMs(backend !== 'memory', concurrency) : Math.round(lengthMs(backend) / 4),
+  };
 }
 
 /** Contenders per cell assumed for the time estimate (Strongbox, combine: false, a reference). */
@@ -80,16 +103,17 @@ function cellStep(backend: string, scenario: string, keys: KeyMode, concurrency:
 function planCounterRun(
   backends: readonly CounterBackendName[],
   scenarios: readonly CounterScenario[],
-  rounds: number,
-  durationMs: { memory: number; networked: number },
+  method: CounterMethod,
 ): RunProgress {
   const progress = new RunProgress();
   for (const backend of backends) {
-    const duration = backend === 'memory' ? durationMs.memory : durationMs.networked;
     for (const scenario of scenarios) {
       for (const keys of ['hot', 'distinct'] as KeyMode[]) {
         for (const concurrency of concurrenciesOf(scenario)) {
-          const plannedMs = rounds * ASSUMED_CONTENDERS * (duration + Math.round(duration / 4));
+          const plannedMs =
+            method.rounds *
+            ASSUMED_CONTENDERS *
+            (method.lengthMs(backend) + method.warmupMs(backend, concurrency));
           progress.plan(cellStep(backend, scenario, keys, concurrency), plannedMs);
         }
       }
@@ -102,8 +126,7 @@ async function measureBackend(
   backend: CounterBackendName,
   server: Awaited<ReturnType<typeof startCounterServer>>,
   scenarios: readonly CounterScenario[],
-  rounds: number,
-  durationMs: { memory: number; networked: number },
+  method: CounterMethod,
   progress: RunProgress,
 ): Promise<CounterCellResult[]> {
   const cells: CounterCellResult[] = [];
@@ -113,16 +136,15 @@ async function measureBackend(
       const contenders = setup.contenders(scenario);
       for (const keys of ['hot', 'distinct'] as KeyMode[]) {
         for (const concurrency of concurrenciesOf(scenario)) {
-          const duration = backend === 'memory' ? durationMs.memory : durationMs.networked;
           const results = await measureCounterCell({
             backend,
             scenario,
             keys,
             concurrency,
             contenders,
-            rounds,
-            warmupMs: Math.round(duration / 4),
-            durationMs: duration,
+            rounds: method.rounds,
+            warmupMs: method.warmupMs(backend, concurrency),
+            durationMs: method.lengthMs(backend),
           });
           cells.push({ backend, scenario, keys, concurrency, results });
           progress.finish(cellStep(backend, scenario, keys, concurrency));

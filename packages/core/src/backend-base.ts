@@ -43,6 +43,12 @@ export interface KVBackendBaseOptions {
   /** Strings (passwords) scrubbed from every error's message, stack and cause chain. */
   secrets?: readonly string[] | undefined;
   /**
+   * The driver's error fields kept in a sanitized cause besides Node's system-error fields
+   * (`code`, `errno`, `syscall`, `address`, `port`): only fields that never echo command
+   * arguments or stored values.
+   */
+  safeErrorFields?: readonly string[] | undefined;
+  /**
    * Combine concurrent `increment` calls on one key into one request (default true). Turn it
    * off to measure the difference; results are the same either way.
    */
@@ -61,6 +67,7 @@ export abstract class KVBackendBase implements KVBackend {
   readonly #redactKeys: boolean;
   readonly #isConnectionError: ConnectionErrorClassifier;
   readonly #secrets: readonly string[];
+  readonly #safeErrorFields: readonly string[];
   readonly #combiner: IncrementCombiner | undefined;
   #closing: Promise<void> | undefined;
 
@@ -70,6 +77,7 @@ export abstract class KVBackendBase implements KVBackend {
     this.#redactKeys = options.redactKeys ?? false;
     this.#isConnectionError = options.isConnectionError ?? createConnectionErrorClassifier();
     this.#secrets = options.secrets ?? [];
+    this.#safeErrorFields = options.safeErrorFields ?? [];
     this.#combiner =
       options.combine === false
         ? undefined
@@ -404,7 +412,7 @@ export abstract class KVBackendBase implements KVBackend {
   protected driverFailure(op: KVOperation, key: string | undefined, error: unknown): KVError {
     if (isKVError(error)) return error;
     const unhealthy = op === 'ping' || op === 'connect' || this.#isConnectionError(error);
-    const cause = sanitizeError(error, this.#secrets);
+    const cause = sanitizeError(error, this.#secrets, this.#safeErrorFields);
     return this.kvError({
       code: FAILURE_CODE_BY_OP[op],
       op,

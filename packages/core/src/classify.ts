@@ -1,7 +1,9 @@
 /**
  * Decides whether a driver error means "the backend is unreachable or unavailable".
- * Structured signals come first (Node errno, SQLSTATE, Redis error prefixes, driver codes);
- * substring patterns are the fallback.
+ * Structured signals come first (Node's errno codes, then the adapter's own test of its
+ * driver's codes and its server's replies); substring patterns are the fallback. Core knows no
+ * driver: each adapter supplies what its driver and server say (the Postgres adapter its
+ * SQLSTATEs, the Redis adapter its reply prefixes), and a third-party adapter does the same.
  */
 
 /** Node errno codes that mean the network path to the server is broken. */
@@ -23,13 +25,7 @@ const NETWORK_ERRNO = new Set([
   'ERR_STREAM_WRITE_AFTER_END',
 ]);
 
-/** SQLSTATEs outside class 08 that mean the server is going away or full. */
-const UNAVAILABLE_SQLSTATE = new Set(['57P01', '57P02', '57P03', '53300']);
-
-/** Redis error reply prefixes of a server that cannot serve right now. */
-const UNAVAILABLE_REDIS_REPLY = /^(LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN)\b/;
-
-/** Default substring patterns, matched case-insensitively. */
+/** Default substring patterns of a lost or refused connection, matched case-insensitively. */
 export const DEFAULT_CONNECTION_ERROR_PATTERNS: readonly string[] = [
   'connection refused',
   'connection reset',
@@ -40,18 +36,19 @@ export const DEFAULT_CONNECTION_ERROR_PATTERNS: readonly string[] = [
   'connection timed out',
   'connection is closed',
   'connection closed',
-  'server closed the connection',
-  'terminating connection',
-  'the database system is starting up',
-  'the database system is shutting down',
-  'too many clients',
 ];
 
 /** How an adapter extends the classification. */
 export interface ConnectionErrorClassifierOptions {
-  /** Extra substrings (case-insensitive), added to {@link DEFAULT_CONNECTION_ERROR_PATTERNS}. */
+  /**
+   * Extra substrings (case-insensitive), added to {@link DEFAULT_CONNECTION_ERROR_PATTERNS}:
+   * the adapter's (its server's messages) and its users'.
+   */
   patterns?: readonly string[] | undefined;
-  /** The driver's own structured test, tried on every error of the chain before the patterns. */
+  /**
+   * The driver's own structured test (its error codes, its server's error codes or reply
+   * prefixes), tried on every error of the chain before the patterns.
+   */
   isDriverConnectionError?: ((error: Error) => boolean) | undefined;
 }
 
@@ -84,16 +81,10 @@ export function createConnectionErrorClassifier(
       : someInChain(error, matches, 0);
 }
 
-/** True for errors whose structured fields alone say "unreachable or unavailable". */
+/** True for a Node system error whose `code` says the network path to the server is broken. */
 export function hasStructuredSignal(error: Error): boolean {
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    if (NETWORK_ERRNO.has(code)) return true;
-    if (/^[0-9A-Z]{5}$/.test(code) && (code.startsWith('08') || UNAVAILABLE_SQLSTATE.has(code))) {
-      return true;
-    }
-  }
-  return UNAVAILABLE_REDIS_REPLY.test(error.message);
+  return typeof code === 'string' && NETWORK_ERRNO.has(code);
 }
 
 function isAbort(error: unknown): boolean {

@@ -1,23 +1,12 @@
 /**
  * Turns driver errors into copies that are safe to log: credentials are redacted from every
- * message and stack, and fields that echo command arguments or stored values (ioredis'
- * `command`, porsager's `parameters`/`query`, Postgres' `detail`) are left behind.
+ * message and stack, and only fields known to describe a failure without echoing command
+ * arguments or stored values are copied. Core knows Node's system-error fields; an adapter
+ * names its driver's other safe fields (the Postgres adapter: `severity`, `routine`, ...).
  */
 
-/** Driver fields that describe a failure without echoing arguments or data. */
-const SAFE_FIELDS = [
-  'code',
-  'errno',
-  'syscall',
-  'address',
-  'port',
-  'severity',
-  'routine',
-  'schema_name',
-  'table_name',
-  'column_name',
-  'constraint_name',
-] as const;
+/** Node system-error fields: they describe a failure without echoing arguments or data. */
+const SYSTEM_ERROR_FIELDS = ['code', 'errno', 'syscall', 'address', 'port'] as const;
 
 const MAX_CAUSE_DEPTH = 5;
 const REDACTED = '***';
@@ -47,14 +36,27 @@ export class SanitizedError extends Error {
 }
 
 /**
- * A sanitized copy of `error` (and of its `cause` chain and `AggregateError` members).
- * Non-error values become a generic error that does not echo them.
+ * A sanitized copy of `error` (and of its `cause` chain and `AggregateError` members):
+ * `secrets` scrubbed from its text, and of its fields only Node's system-error fields and the
+ * driver's `safeFields` (string or number values). Non-error values become a generic error
+ * that does not echo them.
  */
-export function sanitizeError(error: unknown, secrets: readonly string[] = []): SanitizedError {
-  return copySafely(error, secrets, 0);
+export function sanitizeError(
+  error: unknown,
+  secrets: readonly string[] = [],
+  safeFields: readonly string[] = [],
+): SanitizedError {
+  const fields =
+    safeFields.length === 0 ? SYSTEM_ERROR_FIELDS : [...SYSTEM_ERROR_FIELDS, ...safeFields];
+  return copySafely(error, secrets, fields, 0);
 }
 
-function copySafely(error: unknown, secrets: readonly string[], depth: number): SanitizedError {
+function copySafely(
+  error: unknown,
+  secrets: readonly string[],
+  fields: readonly string[],
+  depth: number,
+): SanitizedError {
   if (!(error instanceof Error)) {
     return new SanitizedError(`non-error value thrown (${typeof error})`);
   }
@@ -63,7 +65,7 @@ function copySafely(error: unknown, secrets: readonly string[], depth: number): 
   copy.name = error.name;
   const source = error as unknown as Record<string, unknown>;
   const target = copy as unknown as Record<string, unknown>;
-  for (const field of SAFE_FIELDS) {
+  for (const field of fields) {
     const value = source[field];
     if (typeof value === 'string' || typeof value === 'number') {
       target[field] = typeof value === 'string' ? redactText(value, secrets) : value;
@@ -71,9 +73,11 @@ function copySafely(error: unknown, secrets: readonly string[], depth: number): 
   }
   copy.stack = `${error.name}: ${message}${stackFrames(error.stack)}`;
   if (depth < MAX_CAUSE_DEPTH) {
-    if (error.cause !== undefined) copy.cause = copySafely(error.cause, secrets, depth + 1);
+    if (error.cause !== undefined) {
+      copy.cause = copySafely(error.cause, secrets, fields, depth + 1);
+    }
     if (error instanceof AggregateError && Array.isArray(error.errors)) {
-      copy.errors = error.errors.map((inner) => copySafely(inner, secrets, depth + 1));
+      copy.errors = error.errors.map((inner) => copySafely(inner, secrets, fields, depth + 1));
     }
   }
   return copy;

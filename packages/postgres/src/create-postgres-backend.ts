@@ -1,16 +1,16 @@
 import {
   type ConnectionErrorClassifier,
-  createConnectionErrorClassifier,
   KVError,
   type KVErrorCode,
   raceInterruptions,
   sanitizeError,
 } from '@strongbox/core';
 import { cancelQuery } from './lanes/cancel-query.js';
+import { unsupportedDriver } from './lanes/porsager-internals.js';
 import { type PostgresBackendOptions, resolvePostgresOptions } from './options.js';
 import { PostgresBackend } from './postgres-backend.js';
 import { clientSecrets, openClient, warmUp } from './postgres-client.js';
-import { isDriverConnectionError } from './postgres-errors.js';
+import { createPostgresErrorClassifier, POSTGRES_SAFE_ERROR_FIELDS } from './postgres-errors.js';
 import { prepareTable } from './schema-setup.js';
 
 /**
@@ -18,7 +18,8 @@ import { prepareTable } from './schema-setup.js';
  * connections, then find or create the table. Everything the factory opened is closed again
  * when a step fails (a caller's `sql` is left open).
  *
- * Rejects with a KVError: `INVALID_CONFIG`, `INVALID_CONN_STRING`, `INVALID_POOL_CONFIG`,
+ * Rejects with a KVError: `INVALID_CONFIG` (also for a porsager version whose internals the
+ * adapter does not find), `INVALID_CONN_STRING`, `INVALID_POOL_CONFIG`,
  * `CONNECTION_FAILED` (own client cannot connect), `PING_FAILED` (your `sql` does not
  * answer), `TABLE_QUERY_FAILED` or `TABLE_CREATION_FAILED`.
  *
@@ -34,13 +35,12 @@ export async function createPostgresBackend(
   const settings = resolvePostgresOptions(options);
   const { sql, owned } = openClient(settings);
   const secrets = clientSecrets(sql);
-  const isConnectionError = createConnectionErrorClassifier({
-    patterns: settings.connectionErrorPatterns,
-    isDriverConnectionError,
-  });
+  const isConnectionError = createPostgresErrorClassifier(settings.connectionErrorPatterns);
   const fail = setupFailure(secrets, isConnectionError);
   const deadline = settings.operationTimeout;
   try {
+    const unsupported = unsupportedDriver(sql);
+    if (unsupported !== undefined) throw fail('INVALID_CONFIG', unsupported);
     try {
       await bounded(warmUp(sql, owned ? Math.max(1, settings.client.minConnections) : 1), deadline);
     } catch (error) {
@@ -92,6 +92,8 @@ function setupFailure(secrets: readonly string[], isConnectionError: ConnectionE
         cause instanceof SetupTimeoutError ||
         isConnectionError(cause),
       detail,
-      ...(cause === undefined ? {} : { cause: sanitizeError(cause, secrets) }),
+      ...(cause === undefined
+        ? {}
+        : { cause: sanitizeError(cause, secrets, POSTGRES_SAFE_ERROR_FIELDS) }),
     });
 }

@@ -21,7 +21,7 @@ import { isRunning } from './lanes/porsager-internals.js';
 import { type ReservedConnection, reservedConnectionSource } from './lanes/reserved-connection.js';
 import type { PostgresClient, PostgresSettings } from './options.js';
 import { STATEMENTS_PER_CONNECTION } from './postgres-client.js';
-import { mayHaveBeenApplied } from './postgres-errors.js';
+import { mayHaveBeenApplied, POSTGRES_SAFE_ERROR_FIELDS } from './postgres-errors.js';
 import { type Statements, statementsFor } from './statements.js';
 import { decodeValue, encodeValue } from './value-codec.js';
 
@@ -77,6 +77,7 @@ export class PostgresBackend extends KVBackendBase {
       combine: init.settings.combine,
       isConnectionError: init.isConnectionError,
       secrets: init.secrets,
+      safeErrorFields: POSTGRES_SAFE_ERROR_FIELDS,
     });
     this.sql = init.sql;
     this.table = init.names.table;

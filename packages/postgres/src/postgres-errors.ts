@@ -1,9 +1,39 @@
+import { type ConnectionErrorClassifier, createConnectionErrorClassifier } from '@strongbox/core';
 import { LaneOpenError } from './lanes/connection-lanes.js';
 
 /**
- * What porsager's errors say about connectivity and about whether a write reached the
- * server. Structured fields only (codes, SQLSTATEs, severities), never message text.
+ * What porsager's and PostgreSQL's errors say about connectivity, about whether a write
+ * reached the server, and which of their fields are safe to keep: the PostgreSQL half of
+ * core's driver-neutral classifier and sanitizer.
  */
+
+/** SQLSTATEs outside class 08 (connection exception) that mean the server is going away or full. */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+
+/**
+ * PostgreSQL's messages of a server that ended or refused the session, for errors that lost
+ * their SQLSTATE on the way (matched case-insensitively, after core's own patterns).
+ */
+const SERVER_UNAVAILABLE_MESSAGES = [
+  'server closed the connection',
+  'terminating connection',
+  'the database system is starting up',
+  'the database system is shutting down',
+  'too many clients',
+];
+
+/**
+ * Fields of a PostgreSQL error (as porsager reports it) that describe the failure without
+ * echoing statement parameters or row data; `detail`, `where`, `query` and `parameters` may.
+ */
+export const POSTGRES_SAFE_ERROR_FIELDS: readonly string[] = [
+  'severity',
+  'routine',
+  'schema_name',
+  'table_name',
+  'column_name',
+  'constraint_name',
+];
 
 /** porsager's own codes for a connection that closed, was destroyed, ended or never opened. */
 const DRIVER_CONNECTION_CODES = new Set([
@@ -30,13 +60,31 @@ const NEVER_SENT_CODES = new Set([
 ]);
 
 /**
- * The driver-specific half of the connectivity test (core adds errno, SQLSTATE and patterns).
+ * The PostgreSQL half of the connectivity test (core adds Node's errno codes and patterns):
+ * porsager's codes for a lost connection, SQLSTATE class 08 and a server going away or full.
  * A lane that could not be opened means the server cannot be reached either.
  */
 export function isDriverConnectionError(error: Error): boolean {
   if (error instanceof LaneOpenError) return true;
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && DRIVER_CONNECTION_CODES.has(code);
+  if (typeof code !== 'string') return false;
+  if (DRIVER_CONNECTION_CODES.has(code)) return true;
+  return isSqlState(code) && (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code));
+}
+
+/** Core's classifier with PostgreSQL's signals, plus the user's `patterns`. */
+export function createPostgresErrorClassifier(
+  patterns: readonly string[],
+): ConnectionErrorClassifier {
+  return createConnectionErrorClassifier({
+    patterns: [...SERVER_UNAVAILABLE_MESSAGES, ...patterns],
+    isDriverConnectionError,
+  });
+}
+
+/** Five characters of digits and capitals: a SQLSTATE, not a Node or porsager code. */
+function isSqlState(code: string): boolean {
+  return /^[0-9A-Z]{5}$/.test(code);
 }
 
 /**

@@ -1,5 +1,13 @@
 import { type ConnectionErrorClassifier, createConnectionErrorClassifier } from '@strongbox/core';
 
+/**
+ * What ioredis' errors and Redis' replies say about connectivity and about whether a command
+ * was sent: the Redis half of core's driver-neutral classifier.
+ */
+
+/** Redis error reply prefixes of a server that cannot serve right now. */
+const UNAVAILABLE_REPLY = /^(LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN)\b/;
+
 /** ioredis error classes that mean Redis cannot be reached: retries exhausted, every node failed. */
 const CONNECTION_ERROR_NAMES = new Set(['MaxRetriesPerRequestError', 'ClusterAllFailedError']);
 
@@ -30,10 +38,14 @@ const NOT_SENT_MESSAGES = [
   "Cluster isn't ready and enableOfflineQueue options is false",
 ];
 
-/** True for an ioredis error (not a Redis reply) that means the server is unreachable or unusable. */
+/**
+ * True for an ioredis error, or a Redis reply (`LOADING`, `MASTERDOWN`, `CLUSTERDOWN`,
+ * `TRYAGAIN`), that means the server is unreachable or cannot serve right now.
+ */
 export function isIoredisConnectionError(error: Error): boolean {
   return (
     CONNECTION_ERROR_NAMES.has(error.name) ||
+    UNAVAILABLE_REPLY.test(error.message) ||
     CONNECTION_ERROR_MESSAGES.some((start) => error.message.startsWith(start))
   );
 }

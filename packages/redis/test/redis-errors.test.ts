@@ -10,6 +10,20 @@ describe('createRedisErrorClassifier', () => {
     expect(isConnectionError(ended)).toBe(true);
   });
 
+  it('counts the replies of a server that cannot serve right now as connectivity failures', () => {
+    for (const reply of [
+      'LOADING Redis is loading',
+      'MASTERDOWN Link down',
+      'CLUSTERDOWN Hash slot not served',
+      'TRYAGAIN x',
+    ]) {
+      const error = Object.assign(new Error(reply), { name: 'ReplyError' });
+      expect(isConnectionError(error), reply).toBe(true);
+      expect(isConnectionError(new Error('wrapped', { cause: error })), reply).toBe(true);
+    }
+    expect(isConnectionError(new Error('WRONGTYPE Operation against a key'))).toBe(false);
+  });
+
   it("keeps a caller's abort and Redis' own replies healthy", () => {
     const abort = Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
     const reply = Object.assign(new Error('ERR wrong number of arguments'), { name: 'ReplyError' });

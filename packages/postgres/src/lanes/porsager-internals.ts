@@ -112,18 +112,23 @@ export function takeCanceller(query: object): (() => Promise<unknown>) | undefin
 }
 
 /**
- * Why a query object of this porsager lacks the hooks above (`undefined` when it has them):
- * a cheap check, without I/O, on a query that is never sent.
+ * Why `sql`'s porsager lacks the query hooks above (`undefined` when it has them). No I/O:
+ * the query it inspects is never sent (porsager sends a query only once it is awaited or
+ * `.execute()`d). The connection hooks can only be seen on a connection; see
+ * {@link unsupportedConnection}.
  */
-export function unsupportedQuery(query: object): string | undefined {
-  const { active, canceller, reject } = query as QueryInternals;
-  if (typeof active !== 'boolean') return unsupported('queries have no `active` flag');
-  if (typeof canceller !== 'function') return unsupported('queries have no `canceller`');
-  if (typeof reject !== 'function') return unsupported('queries have no `reject`');
+export function unsupportedDriver(sql: { unsafe(text: string): object }): string | undefined {
+  const { active, canceller, reject } = sql.unsafe('SELECT 1') as QueryInternals;
+  if (typeof active !== 'boolean') return unsupported('its queries have no `active` flag');
+  if (typeof canceller !== 'function') return unsupported('its queries have no `canceller`');
+  if (typeof reject !== 'function') return unsupported('its queries have no `reject`');
   return undefined;
 }
 
-/** Why porsager handed over a connection object without the hooks above (`undefined`: fine). */
+/**
+ * Why the connection `captureConnection` saw (`undefined`: it saw none) lacks the hooks above;
+ * `undefined` when it has them.
+ */
 export function unsupportedConnection(
   connection: DriverConnection | undefined,
 ): string | undefined {

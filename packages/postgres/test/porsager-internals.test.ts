@@ -100,165 +100,144 @@ async function reserveCaptured(sql: Client): Promise<{
   return { reserved, connection: capture.captured(), pid: row?.pid as number };
 }
 
-/** Until the server shows session `pid` waiting for a lock. */
-function untilWaitingForLock(admin: postgres.Sql, pid: number): Promise<void> {
-  return waitUntil(`session ${pid} waiting for a lock`, async () => {
+/** A captured reserved connection, an admin session and an advisory-lock key no other test uses. */
+interface Setup {
+  sql: Client;
+  admin: postgres.Sql;
+  key: number;
+  reserved: Reserved;
+  connection: DriverConnection;
+  pid: number;
+}
+
+/** Run `test` on a fresh {@link Setup}; both clients are ended after. */
+async function onReserved(test: (setup: Setup) => Promise<void>): Promise<void> {
+  const sql = adapterClient();
+  const admin = adminClient();
+  try {
+    const { reserved, connection, pid } = await reserveCaptured(sql);
+    expect(unsupportedConnection(connection)).toBeUndefined();
+    const key = randomInt(1, 2 ** 31);
+    await test({ sql, admin, key, reserved, connection: connection as DriverConnection, pid });
+  } finally {
+    await admin.end();
+    await sql.end();
+  }
+}
+
+/**
+ * Send a statement that the server starts but that waits for the advisory lock `key`, which
+ * the admin session holds until `unlock()`; resolves once the server shows it waiting.
+ */
+async function blockedStatement({ admin, key, reserved, pid }: Setup) {
+  await admin`SELECT pg_advisory_lock(${key})`;
+  const query = reserved.unsafe(LOCK_WAIT, [key], { prepare: true }).execute();
+  await waitUntil(`session ${pid} waiting for a lock`, async () => {
     const rows = await admin`SELECT 1 FROM pg_stat_activity
       WHERE pid = ${pid} AND state = 'active' AND wait_event_type = 'Lock'`;
     return rows.length === 1;
   });
+  return { query, unlock: () => admin`SELECT pg_advisory_unlock(${key})` };
+}
+
+/** Until the server no longer shows session `pid`. */
+function untilSessionEnds(admin: postgres.Sql, pid: number): Promise<void> {
+  return waitUntil(`session ${pid} to end`, async () => {
+    const rows = await admin`SELECT 1 FROM pg_stat_activity WHERE pid = ${pid}`;
+    return rows.length === 0;
+  });
 }
 
 describe('porsager hooks on the installed version (real server)', () => {
-  it('onexecute hands over the connection object a reserved statement was written to', async () => {
-    const sql = adapterClient();
-    try {
-      const { reserved, connection } = await reserveCaptured(sql);
-      expect(connection).toBeDefined();
-      expect(unsupportedConnection(connection)).toBeUndefined();
-      reserved.release();
-    } finally {
-      await sql.end();
-    }
-  });
+  it('onexecute hands over the connection object a reserved statement was written to', () =>
+    // onReserved checks the object it handed over.
+    onReserved(async ({ reserved }) => reserved.release()));
 
-  it('connection.queue: a reserved connection leaves its list while porsager holds statements back, and comes back once they settle', async () => {
-    const sql = adapterClient();
-    const admin = adminClient();
-    const key = randomInt(1, 2 ** 31);
-    try {
-      const { reserved, connection } = await reserveCaptured(sql);
-      const conn = connection as DriverConnection;
-      const idleList = poolListOf(conn);
-      await admin`SELECT pg_advisory_lock(${key})`;
+  it('connection.queue: a reserved connection leaves its list while porsager holds statements back, and comes back once they settle', () =>
+    onReserved(async (setup) => {
+      const { reserved, connection } = setup;
+      const idleList = poolListOf(connection);
       // Its first use on this connection is described first: porsager marks it full.
-      const described = reserved.unsafe(LOCK_WAIT, [key], { prepare: true }).execute();
-      await waitUntil(
-        'the connection to leave its list',
-        async () => poolListOf(conn) !== idleList,
-      );
+      const described = await blockedStatement(setup);
+      expect(poolListOf(connection)).not.toBe(idleList);
       const heldBack = reserved.unsafe('SELECT 2 AS two').execute();
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(isRunning(heldBack)).toBe(false); // not sent: porsager holds it back
-      await admin`SELECT pg_advisory_unlock(${key})`;
-      await described;
+      await described.unlock();
+      await described.query;
       expect((await heldBack)[0]?.two).toBe(2);
-      expect(poolListOf(conn)).toBe(idleList);
+      expect(poolListOf(connection)).toBe(idleList);
       reserved.release();
-    } finally {
-      await admin.end();
-      await sql.end();
-    }
-  });
+    }));
 
-  it('query.active: true for the statement the server runs, false for one pipelined behind it and once settled', async () => {
-    const sql = adapterClient();
-    const admin = adminClient();
-    const key = randomInt(1, 2 ** 31);
-    try {
-      const { reserved, connection, pid } = await reserveCaptured(sql);
-      const conn = connection as DriverConnection;
-      const idleList = poolListOf(conn);
+  it('query.active: true for the statement the server runs, false for one pipelined behind it and once settled', () =>
+    onReserved(async (setup) => {
+      const { reserved, connection, key } = setup;
+      const idleList = poolListOf(connection);
       await reserved.unsafe(LOCK_WAIT, [key + 1], { prepare: true }); // prepared: no describe
-      await admin`SELECT pg_advisory_lock(${key})`;
-      const running = reserved.unsafe(LOCK_WAIT, [key], { prepare: true }).execute();
+      const running = await blockedStatement(setup);
       const pipelined = reserved.unsafe('SELECT 2 AS two').execute();
-      await untilWaitingForLock(admin, pid);
-      expect(isRunning(running)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(isRunning(running.query)).toBe(true);
       expect(isRunning(pipelined)).toBe(false);
-      expect(poolListOf(conn)).toBe(idleList); // one pipelined statement: still not full
-      await admin`SELECT pg_advisory_unlock(${key})`;
-      await running;
-      await pipelined;
-      expect([isRunning(running), isRunning(pipelined)]).toEqual([false, false]);
+      expect(poolListOf(connection)).toBe(idleList); // one pipelined statement: still not full
+      await running.unlock();
+      await running.query;
+      expect((await pipelined)[0]?.two).toBe(2);
+      expect([isRunning(running.query), isRunning(pipelined)]).toEqual([false, false]);
       reserved.release();
-    } finally {
-      await admin.end();
-      await sql.end();
-    }
-  });
+    }));
 
-  it('query.canceller: taken once, it has the server cancel the running statement', async () => {
-    const sql = adapterClient();
-    const admin = adminClient();
-    const key = randomInt(1, 2 ** 31);
-    try {
-      const { reserved, pid } = await reserveCaptured(sql);
-      await admin`SELECT pg_advisory_lock(${key})`;
-      const running = reserved.unsafe(LOCK_WAIT, [key], { prepare: true }).execute();
-      const outcome = running.then(
+  it('query.canceller: taken once, it has the server cancel the running statement', () =>
+    onReserved(async (setup) => {
+      const running = await blockedStatement(setup);
+      const outcome = running.query.then(
         () => 'completed',
         (error: { code?: unknown }) => error.code,
       );
-      await untilWaitingForLock(admin, pid);
-      const cancel = takeCanceller(running);
+      const cancel = takeCanceller(running.query);
       expect(cancel).toBeTypeOf('function');
-      expect(takeCanceller(running)).toBeUndefined(); // and query.cancel() no longer sends one
+      expect(takeCanceller(running.query)).toBeUndefined(); // and query.cancel() sends none
       await cancel?.();
       expect(await outcome).toBe('57014');
-      await admin`SELECT pg_advisory_unlock(${key})`;
-      reserved.release();
-    } finally {
-      await admin.end();
-      await sql.end();
-    }
-  });
+      await running.unlock();
+      setup.reserved.release();
+    }));
 
-  it('query.reject settles a statement still in flight; a settled one ignores it', async () => {
-    const sql = adapterClient();
-    const admin = adminClient();
-    const key = randomInt(1, 2 ** 31);
-    try {
-      const { reserved, pid } = await reserveCaptured(sql);
+  it('query.reject settles a statement still in flight; a settled one ignores it', () =>
+    onReserved(async (setup) => {
+      const { reserved } = setup;
       const settled = reserved.unsafe('SELECT 1 AS one');
       expect((await settled)[0]?.one).toBe(1);
       failQuery(settled, new Error('late'));
       expect((await settled)[0]?.one).toBe(1);
-      await admin`SELECT pg_advisory_lock(${key})`;
-      const hanging = reserved.unsafe(LOCK_WAIT, [key], { prepare: true }).execute();
-      await untilWaitingForLock(admin, pid);
+      const hanging = await blockedStatement(setup);
       const reason = new Error('left hanging');
-      failQuery(hanging, reason);
-      await expect(hanging).rejects.toBe(reason);
+      failQuery(hanging.query, reason);
+      await expect(hanging.query).rejects.toBe(reason);
       // The server still runs it: the connection serves the next statement once it is done.
-      await admin`SELECT pg_advisory_unlock(${key})`;
+      await hanging.unlock();
       expect((await reserved.unsafe('SELECT 3 AS three'))[0]?.three).toBe(3);
       reserved.release();
-    } finally {
-      await admin.end();
-      await sql.end();
-    }
-  });
+    }));
 
-  it('connection.onclose: called with the error when the server ends the session', async () => {
-    const sql = adapterClient();
-    const admin = adminClient();
-    try {
-      const { connection, pid } = await reserveCaptured(sql);
+  it('connection.onclose: called with the error when the server ends the session', () =>
+    onReserved(async ({ admin, connection, pid }) => {
       const closes: unknown[] = [];
-      onConnectionClose(connection as DriverConnection, (error) => closes.push(error));
+      onConnectionClose(connection, (error) => closes.push(error));
       await admin`SELECT pg_terminate_backend(${pid})`;
       await waitUntil('onclose to be called', async () => closes.length > 0);
       expect(closes).toHaveLength(1);
       expect(closes[0]).toBeInstanceOf(Error);
-    } finally {
-      await admin.end();
-      await sql.end();
-    }
-  });
+    }));
 
-  it('connection.terminate: the session ends and onclose is called; null stops watching', async () => {
-    const sql = adapterClient();
-    const admin = adminClient();
-    try {
-      const first = await reserveCaptured(sql);
+  it('connection.terminate: the session ends and onclose is called; null stops watching', () =>
+    onReserved(async ({ sql, admin, connection, pid }) => {
       const closes: unknown[] = [];
-      onConnectionClose(first.connection as DriverConnection, (error) => closes.push(error));
-      terminateConnection(first.connection as DriverConnection);
-      await waitUntil('the session to end', async () => {
-        const rows = await admin`SELECT 1 FROM pg_stat_activity WHERE pid = ${first.pid}`;
-        return rows.length === 0 && closes.length > 0;
-      });
+      onConnectionClose(connection, (error) => closes.push(error));
+      terminateConnection(connection);
+      await untilSessionEnds(admin, pid);
+      await waitUntil('onclose to be called', async () => closes.length > 0);
       expect(closes).toHaveLength(1);
 
       const second = await reserveCaptured(sql);
@@ -266,17 +245,10 @@ describe('porsager hooks on the installed version (real server)', () => {
       onConnectionClose(second.connection as DriverConnection, (error) => unwatched.push(error));
       onConnectionClose(second.connection as DriverConnection, null);
       await admin`SELECT pg_terminate_backend(${second.pid})`;
-      await waitUntil('the session to end', async () => {
-        const rows = await admin`SELECT 1 FROM pg_stat_activity WHERE pid = ${second.pid}`;
-        return rows.length === 0;
-      });
+      await untilSessionEnds(admin, second.pid);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(unwatched).toEqual([]);
-    } finally {
-      await admin.end();
-      await sql.end();
-    }
-  });
+    }));
 });
 
 describe('an unsupported porsager', () => {

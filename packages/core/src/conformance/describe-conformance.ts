@@ -61,7 +61,7 @@ export function describeConformance<B extends KVBackend>(given: ConformanceOptio
     suite.group('abort', () => registerAbortTests(suite));
     suite.group('deadlines', () => registerDeadlineTests(suite));
     suite.group('close', () => registerCloseTests(suite));
-    suite.group('errors', () => registerErrorTests(suite));
+    suite.group('errors', () => registerErrorTests(suite, options.faults));
     suite.group('isolation', () => registerIsolationTests(suite));
     suite.group('atomicity', () => registerAtomicityTests(suite));
     suite.group('linearizability', () => registerLinearizabilityTests(suite, options));

@@ -9,7 +9,7 @@ import type { BrokenFixture } from './fixture.js';
 export const faultHookCutsNothing: BrokenFixture = {
   name: 'fault-hook-cuts-nothing',
   defect: 'the fault hook cuts no connection',
-  breaks: ['faults.unhealthy', 'faults.recovers', 'faults.increment'],
+  breaks: ['faults.unhealthy', 'faults.recovers', 'faults.increment', 'errors.no-values.faults'],
   create: async () => new MemoryBackend(),
   faults: { dropConnections: async () => 0 },
 };

@@ -30,6 +30,7 @@ import { slowCalls } from './slow-calls.js';
 import { ttlInt32Overflow } from './ttl-int32-overflow.js';
 import { ttlZeroExpires } from './ttl-zero-expires.js';
 import { unclassifiedConnectionErrors } from './unclassified-connection-errors.js';
+import { unsanitizedDriverErrors } from './unsanitized-driver-errors.js';
 import { writeBeforeValidation } from './write-before-validation.js';
 
 export type { BrokenFixture } from './fixture.js';
@@ -64,6 +65,7 @@ export const FIXTURES: readonly BrokenFixture[] = [
   sharedStore,
   droppableConnections,
   unclassifiedConnectionErrors,
+  unsanitizedDriverErrors,
   faultHookCutsNothing,
   incrementRestartsTtl,
   incrementAcceptsLooseNumbers,

@@ -1,22 +1,49 @@
 import assert from 'node:assert/strict';
-import { inspect } from 'node:util';
-import { isHealthError, isIndeterminate, isKVError, type KVError } from '../../errors.js';
-import { expectKVError } from '../expect-error.js';
+import { isHealthError, isIndeterminate, isKVError } from '../../errors.js';
+import { expectKVError, settle } from '../expect-error.js';
 import type { ConformanceHarness } from '../harness.js';
+import { assertValuesHidden } from '../hidden-values.js';
+import { type Call, perform, render } from '../operations.js';
+import type { ConformanceFaults } from '../options.js';
+import { sleep, yieldBy } from '../timing.js';
+import { assertSomethingCut } from './faults.js';
 
-/** A value that must never appear in an error. */
+/** Part of every value the tests below store or pass: it must never appear in an error. */
 const SECRET_VALUE = 'secret-value-7f3a9c';
+const STORED = `${SECRET_VALUE}-stored`;
+const NEXT = `${SECRET_VALUE}-next`;
+/** A counter near the top of the safe range, and a delta that would take it out. */
+const HIGH_COUNTER = String(Number.MAX_SAFE_INTEGER - 12_345);
+const OVERFLOWING_DELTA = 20_000;
 
-/** Assert no rendering of `error` shows {@link SECRET_VALUE}. */
-function assertHidden(error: KVError, op: string): void {
-  const rendered = [error.message, error.stack, String(error), inspect(error, { depth: 5 })];
-  for (const text of rendered) {
-    assert.ok(!text?.includes(SECRET_VALUE), `the ${op} error shows the value: ${text}`);
-  }
+/** The deadline that interrupts writes in `errors.no-values`: a networked call cannot beat it. */
+const TINY_TIMEOUT_MS = 1;
+/** Deadline of each call in the fault test, so a hung backend fails the test instead of stalling it. */
+const CALL_TIMEOUT_MS = 5_000;
+const WORKERS = 4;
+/** How long the calls keep running after the connections were cut. */
+const AFTER_DROP_MS = 300;
+
+/** Writes that carry marked values: `STORED` (what `k` holds at first) and `NEXT`. */
+function writesWithValues(options: object): Call[] {
+  return [
+    { op: 'set', args: ['k', NEXT, options] },
+    { op: 'checkAndSet', args: ['k', STORED, NEXT, options] },
+    { op: 'checkAndSet', args: ['k', null, NEXT, options] },
+    { op: 'checkAndDelete', args: ['k', STORED, options] },
+  ];
 }
 
+/** Every call of the fault test: reads of marked values, writes carrying them, increment of one. */
+const CALLS_UNDER_FAULTS: readonly Call[] = [
+  { op: 'get', args: ['k', { timeout: CALL_TIMEOUT_MS }] },
+  ...writesWithValues({ timeout: CALL_TIMEOUT_MS }),
+  { op: 'set', args: ['k', STORED, { timeout: CALL_TIMEOUT_MS }] },
+  { op: 'increment', args: ['text', 1, { timeout: CALL_TIMEOUT_MS }] },
+];
+
 /** Error shape: every rejection is a KVError with code, backend, op, key and flags. */
-export function registerErrorTests(suite: ConformanceHarness): void {
+export function registerErrorTests(suite: ConformanceHarness, faults?: ConformanceFaults): void {
   suite.test(
     'errors.shape',
     'a rejection is a KVError: instanceof Error, name, code, backend, op, key, flags, recognized by the helpers',
@@ -46,7 +73,7 @@ export function registerErrorTests(suite: ConformanceHarness): void {
 
   suite.test(
     'errors.no-values',
-    'errors never echo the values of the call, nor a stored value increment found not to be a counter',
+    "errors never echo the call's values or stored ones: invalid options, increment's refusals of a non-counter and of an overflow, writes interrupted by an abort or a deadline",
     async ({ backend }) => {
       const calls = [
         () => backend.set('k', SECRET_VALUE, { ttl: 'soon' as never }),
@@ -62,20 +89,81 @@ export function registerErrorTests(suite: ConformanceHarness): void {
           op,
           key: 'k',
         });
-        assertHidden(error, op);
+        assertValuesHidden(error, op, [SECRET_VALUE]);
       }
-      await backend.set('k', SECRET_VALUE);
+
+      await backend.set('k', STORED);
       const notACounter = await expectKVError(
         backend,
         'increment of a string',
         () => backend.increment('k'),
-        {
-          code: 'NOT_A_COUNTER',
-          op: 'increment',
-          key: 'k',
-        },
+        { code: 'NOT_A_COUNTER', op: 'increment', key: 'k' },
       );
-      assertHidden(notACounter, 'increment');
+      assertValuesHidden(notACounter, 'increment of a string', [SECRET_VALUE]);
+      await backend.set('high', HIGH_COUNTER);
+      const overflow = await expectKVError(
+        backend,
+        `increment(high, ${OVERFLOWING_DELTA}) of ${HIGH_COUNTER}`,
+        () => backend.increment('high', OVERFLOWING_DELTA),
+        { code: 'COUNTER_OVERFLOW', op: 'increment', key: 'high' },
+      );
+      const sum = String(BigInt(HIGH_COUNTER) + BigInt(OVERFLOWING_DELTA));
+      assertValuesHidden(overflow, 'an overflowing increment', [HIGH_COUNTER, sum]);
+
+      // Whether each interrupted call rejects, and how, is for abort.during and
+      // deadline.timeout to check; here every rejection must keep the values to itself.
+      for (const template of writesWithValues({})) {
+        const controller = new AbortController();
+        const options = { signal: controller.signal };
+        const aborted = { op: template.op, args: [...template.args.slice(0, -1), options] };
+        const outcome = settle(() => perform(backend, aborted));
+        controller.abort();
+        const settled = await outcome;
+        if (!settled.fulfilled) {
+          assertValuesHidden(settled.error, `${render(aborted)} aborted in flight`, [SECRET_VALUE]);
+        }
+      }
+      for (const call of writesWithValues({ timeout: TINY_TIMEOUT_MS })) {
+        const settled = await settle(() => perform(backend, call));
+        if (!settled.fulfilled) assertValuesHidden(settled.error, render(call), [SECRET_VALUE]);
+      }
+    },
+  );
+
+  if (faults === undefined) return;
+  suite.test(
+    'errors.no-values.faults',
+    'errors of calls that fail at the driver while the connections are cut never show the stored, expected or new values',
+    async ({ backend }) => {
+      await backend.set('k', STORED);
+      await backend.set('text', STORED);
+      let running = true;
+      let failedAtDriver = 0;
+      const worker = async () => {
+        while (running) {
+          for (const call of CALLS_UNDER_FAULTS) {
+            const settled = await settle(() => perform(backend, call));
+            if (settled.fulfilled) continue;
+            const what = `${render(call)} after the connections were cut`;
+            assertValuesHidden(settled.error, what, [SECRET_VALUE]);
+            if (!isKVError(settled.error, 'NOT_A_COUNTER')) failedAtDriver++;
+          }
+          await yieldBy('macrotask'); // an in-process fake must not starve the timers
+        }
+      };
+      // Settled, never rejected, so a worker that fails early is not an unhandled rejection.
+      const workers = Promise.allSettled(Array.from({ length: WORKERS }, worker));
+      try {
+        await sleep(20);
+        assertSomethingCut(await faults.dropConnections(backend));
+        await sleep(AFTER_DROP_MS);
+      } finally {
+        running = false;
+      }
+      for (const outcome of await workers) {
+        if (outcome.status === 'rejected') throw outcome.reason;
+      }
+      assert.ok(failedAtDriver > 0, 'no call failed after the connections were cut');
     },
   );
 }

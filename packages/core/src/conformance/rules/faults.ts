@@ -192,6 +192,7 @@ export function registerFaultTests(suite: ConformanceHarness, faults: Conformanc
   );
 }
 
-function assertSomethingCut(connections: number): void {
+/** Assert a fault hook cut something: a fault test whose cut found no connection proves nothing. */
+export function assertSomethingCut(connections: number): void {
   assert.ok(connections > 0, 'dropConnections cut no connection, so the test would prove nothing');
 }

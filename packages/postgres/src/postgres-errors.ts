@@ -60,16 +60,29 @@ const NEVER_SENT_CODES = new Set([
 ]);
 
 /**
- * The PostgreSQL half of the connectivity test (core adds Node's errno codes and patterns):
- * porsager's codes for a lost connection, SQLSTATE class 08 and a server going away or full.
- * A lane that could not be opened means the server cannot be reached either.
+ * porsager's own verdict that a connection closed or never opened (a lane that could not be
+ * opened means the server cannot be reached either).
  */
 export function isDriverConnectionError(error: Error): boolean {
   if (error instanceof LaneOpenError) return true;
   const code = (error as { code?: unknown }).code;
-  if (typeof code !== 'string') return false;
-  if (DRIVER_CONNECTION_CODES.has(code)) return true;
-  return isSqlState(code) && (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code));
+  return typeof code === 'string' && DRIVER_CONNECTION_CODES.has(code);
+}
+
+/**
+ * The PostgreSQL half of the connectivity test (core adds Node's errno codes and patterns):
+ * porsager's codes, SQLSTATE class 08 and a server going away or full. Only for `unhealthy`:
+ * the server also reports some class-08 errors (`08P01` for a malformed bind) at severity
+ * ERROR on a session that goes on, so it says nothing about the connection itself.
+ */
+function isServerUnavailable(error: Error): boolean {
+  if (isDriverConnectionError(error)) return true;
+  const code = (error as { code?: unknown }).code;
+  return (
+    typeof code === 'string' &&
+    isSqlState(code) &&
+    (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code))
+  );
 }
 
 /** Core's classifier with PostgreSQL's signals, plus the user's `patterns`. */
@@ -78,7 +91,7 @@ export function createPostgresErrorClassifier(
 ): ConnectionErrorClassifier {
   return createConnectionErrorClassifier({
     patterns: [...SERVER_UNAVAILABLE_MESSAGES, ...patterns],
-    isDriverConnectionError,
+    isDriverConnectionError: isServerUnavailable,
   });
 }
 

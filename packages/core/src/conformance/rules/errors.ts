@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { isHealthError, isIndeterminate, isKVError } from '../../errors.js';
+import { workAcrossDrop } from '../across-drop.js';
 import { expectKVError, settle } from '../expect-error.js';
 import type { ConformanceHarness } from '../harness.js';
 import { assertValuesHidden } from '../hidden-values.js';
 import { type Call, perform, render } from '../operations.js';
 import type { ConformanceFaults } from '../options.js';
-import { sleep, yieldBy } from '../timing.js';
-import { assertSomethingCut } from './faults.js';
 
 /** Part of every value the tests below store or pass: it must never appear in an error. */
 const SECRET_VALUE = 'secret-value-7f3a9c';
@@ -20,9 +19,6 @@ const OVERFLOWING_DELTA = 20_000;
 const TINY_TIMEOUT_MS = 1;
 /** Deadline of each call in the fault test, so a hung backend fails the test instead of stalling it. */
 const CALL_TIMEOUT_MS = 5_000;
-const WORKERS = 4;
-/** How long the calls keep running after the connections were cut. */
-const AFTER_DROP_MS = 300;
 
 /** Writes that carry marked values: `STORED` (what `k` holds at first) and `NEXT`. */
 function writesWithValues(options: object): Call[] {
@@ -137,32 +133,17 @@ export function registerErrorTests(suite: ConformanceHarness, faults?: Conforman
     async ({ backend }) => {
       await backend.set('k', STORED);
       await backend.set('text', STORED);
-      let running = true;
       let failedAtDriver = 0;
-      const worker = async () => {
-        while (running) {
-          for (const call of CALLS_UNDER_FAULTS) {
-            const settled = await settle(() => perform(backend, call));
-            if (settled.fulfilled) continue;
-            const what = `${render(call)} after the connections were cut`;
-            assertValuesHidden(settled.error, what, [SECRET_VALUE]);
-            if (!isKVError(settled.error, 'NOT_A_COUNTER')) failedAtDriver++;
-          }
-          await yieldBy('macrotask'); // an in-process fake must not starve the timers
+      const round = async () => {
+        for (const call of CALLS_UNDER_FAULTS) {
+          const settled = await settle(() => perform(backend, call));
+          if (settled.fulfilled) continue;
+          const what = `${render(call)} after the connections were cut`;
+          assertValuesHidden(settled.error, what, [SECRET_VALUE]);
+          if (!isKVError(settled.error, 'NOT_A_COUNTER')) failedAtDriver++;
         }
       };
-      // Settled, never rejected, so a worker that fails early is not an unhandled rejection.
-      const workers = Promise.allSettled(Array.from({ length: WORKERS }, worker));
-      try {
-        await sleep(20);
-        assertSomethingCut(await faults.dropConnections(backend));
-        await sleep(AFTER_DROP_MS);
-      } finally {
-        running = false;
-      }
-      for (const outcome of await workers) {
-        if (outcome.status === 'rejected') throw outcome.reason;
-      }
+      await workAcrossDrop(backend, faults, round);
       assert.ok(failedAtDriver > 0, 'no call failed after the connections were cut');
     },
   );

@@ -2,18 +2,16 @@ import assert from 'node:assert/strict';
 import type { KVBackend } from '../../backend.js';
 import { FAILURE_CODE_BY_OP } from '../../error-codes.js';
 import { isKVError } from '../../errors.js';
+import { assertSomethingCut, workAcrossDrop } from '../across-drop.js';
 import { assertShape } from '../expect-error.js';
 import type { ConformanceHarness } from '../harness.js';
 import { type Call, perform, render } from '../operations.js';
 import { type ConformanceFaults, FAULT_RECOVERY_WINDOW_MS } from '../options.js';
-import { now, sleep, yieldBy } from '../timing.js';
+import { now, sleep } from '../timing.js';
 import { keyOf } from '../untouched.js';
 
 /** Deadline of each call in the fault tests, so a hung backend fails the test instead of stalling it. */
 const CALL_TIMEOUT_MS = 5_000;
-const WORKERS = 8;
-/** How long the workload keeps running after the connections were cut. */
-const AFTER_DROP_MS = 300;
 
 /** A mixed workload for worker `w`. */
 function workload(w: number): Call[] {
@@ -85,33 +83,19 @@ export function registerFaultTests(suite: ConformanceHarness, faults: Conformanc
     'calls running while the connections are cut succeed or reject with an unhealthy KVError naming their operation',
     async ({ backend }) => {
       await backend.set('shared', 'v');
-      let running = true;
       let dropped = false;
       let settledAfterDrop = 0;
-      const worker = async (w: number) => {
-        while (running) {
-          for (const call of workload(w)) {
-            await perform(backend, call).catch((error: unknown) =>
-              assertUnhealthy(backend, call, error),
-            );
-            if (dropped) settledAfterDrop++;
-          }
-          await yieldBy('macrotask'); // an in-process fake must not starve the timers
+      const round = async (w: number) => {
+        for (const call of workload(w)) {
+          await perform(backend, call).catch((error: unknown) =>
+            assertUnhealthy(backend, call, error),
+          );
+          if (dropped) settledAfterDrop++;
         }
       };
-      // Settled, never rejected, so a worker that fails early is not an unhandled rejection.
-      const workers = Promise.allSettled(Array.from({ length: WORKERS }, (_, w) => worker(w)));
-      try {
-        await sleep(20);
-        assertSomethingCut(await faults.dropConnections(backend));
+      await workAcrossDrop(backend, faults, round, () => {
         dropped = true;
-        await sleep(AFTER_DROP_MS);
-      } finally {
-        running = false;
-      }
-      for (const outcome of await workers) {
-        if (outcome.status === 'rejected') throw outcome.reason;
-      }
+      });
       assert.ok(settledAfterDrop > 0, 'no call settled after the connections were cut');
     },
   );
@@ -154,29 +138,15 @@ export function registerFaultTests(suite: ConformanceHarness, faults: Conformanc
       const call: Call = { op: 'increment', args: ['hits', 1, options] };
       const resolved: number[] = [];
       let indeterminate = 0;
-      let running = true;
-      const worker = async () => {
-        while (running) {
-          try {
-            resolved.push((await backend.increment('hits', 1, options)).value);
-          } catch (error) {
-            assertUnhealthy(backend, call, error);
-            if (isKVError(error) && error.indeterminate) indeterminate++;
-          }
-          await yieldBy('macrotask');
+      const round = async () => {
+        try {
+          resolved.push((await backend.increment('hits', 1, options)).value);
+        } catch (error) {
+          assertUnhealthy(backend, call, error);
+          if (isKVError(error) && error.indeterminate) indeterminate++;
         }
       };
-      const workers = Promise.allSettled(Array.from({ length: WORKERS }, worker));
-      try {
-        await sleep(20);
-        assertSomethingCut(await faults.dropConnections(backend));
-        await sleep(AFTER_DROP_MS);
-      } finally {
-        running = false;
-      }
-      for (const outcome of await workers) {
-        if (outcome.status === 'rejected') throw outcome.reason;
-      }
+      await workAcrossDrop(backend, faults, round);
       const deadline = now() + FAULT_RECOVERY_WINDOW_MS;
       const read = await eventually(backend, { op: 'get', args: ['hits', options] }, deadline);
       const final = Number(read.value ?? 0);
@@ -190,9 +160,4 @@ export function registerFaultTests(suite: ConformanceHarness, faults: Conformanc
       );
     },
   );
-}
-
-/** Assert a fault hook cut something: a fault test whose cut found no connection proves nothing. */
-export function assertSomethingCut(connections: number): void {
-  assert.ok(connections > 0, 'dropConnections cut no connection, so the test would prove nothing');
 }

@@ -10,6 +10,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const PACKAGES = ['core', 'memory', 'ratelimit'];
 /** Imports of server adapters: test files that reach them run in the full suite only. */
 const SERVER_PACKAGE = /^@strongbox\/(test-services|postgres|redis)(\/|$)/;
+/** Test tooling under those names that starts no server. */
+const SERVERLESS_IMPORTS = new Set(['@strongbox/test-services/child-process']);
 const IMPORT = /(?:from|import)\s*\(?\s*'([^']+)'/g;
 /** Test files about Node itself or the repository, not the code under test, with the reason. */
 const NOT_RUNTIME_TESTS = {
@@ -57,7 +59,7 @@ function needsServer(file, seen = new Set()) {
   if (seen.has(file)) return false;
   seen.add(file);
   for (const [, specifier] of readFileSync(file, 'utf8').matchAll(IMPORT)) {
-    if (SERVER_PACKAGE.test(specifier)) return true;
+    if (SERVER_PACKAGE.test(specifier) && !SERVERLESS_IMPORTS.has(specifier)) return true;
     if (!specifier.startsWith('.')) continue;
     const local = join(dirname(file), specifier).replace(/\.js$/, '.ts');
     if (existsSync(local) && needsServer(local, seen)) return true;

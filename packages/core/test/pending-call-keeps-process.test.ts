@@ -1,38 +1,11 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runModuleInChild } from '@strongbox/test-services/child-process';
 import { describe, expect, it } from 'vitest';
 
 const distEntry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-/** Far above a healthy run (well under a second) yet below the test timeout. */
-const KILL_AFTER_MS = 20_000;
-
-/** The arguments that make this runtime (Node, Bun or Deno) evaluate `script` as an ES module. */
-function evalArguments(script: string): string[] {
-  if (process.versions.bun !== undefined) return ['-e', script];
-  if ('Deno' in globalThis) return ['eval', '--node-modules-dir=manual', script];
-  return ['--input-type=module', '-e', script];
-}
-
-/** Run `script` as an ES module in a child of this runtime; resolve its exit code and output. */
-function runChild(script: string): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    // From the package folder, where Deno finds the node_modules the built code imports from.
-    const child = spawn(process.execPath, evalArguments(script), {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: stdout.trim() });
-    });
-  });
-}
+/** The package folder, where Deno finds the node_modules the built code imports from. */
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const runChild = (script: string) => runModuleInChild(script, { cwd: packageDir });
 
 describe('a pending call', () => {
   it('settles with TIMEOUT at its deadline even when its driver holds nothing that keeps the process alive', async () => {
@@ -53,7 +26,7 @@ describe('a pending call', () => {
       ]);
       console.log(outcomes.join(' '));
     `;
-    expect(await runChild(script)).toEqual({ code: 0, stdout: 'TIMEOUT TIMEOUT' });
+    expect(await runChild(script)).toEqual({ code: 0, killed: false, stdout: 'TIMEOUT TIMEOUT' });
   });
 
   it('settles with TIMEOUT at its deadline while it waits to be combined behind an increment that never settles', async () => {
@@ -71,7 +44,7 @@ describe('a pending call', () => {
       const waiting = await kv.increment('k', 1, { timeout: 200 }).catch((error) => error.code);
       console.log(waiting);
     `;
-    expect(await runChild(script)).toEqual({ code: 0, stdout: 'TIMEOUT' });
+    expect(await runChild(script)).toEqual({ code: 0, killed: false, stdout: 'TIMEOUT' });
   });
 
   it('settles an update with TIMEOUT at its deadline when its read never settles', async () => {
@@ -89,6 +62,6 @@ describe('a pending call', () => {
       const outcome = await update(kv, 'k', step, { timeout: 200 }).catch((error) => error.code);
       console.log(outcome);
     `;
-    expect(await runChild(script)).toEqual({ code: 0, stdout: 'TIMEOUT' });
+    expect(await runChild(script)).toEqual({ code: 0, killed: false, stdout: 'TIMEOUT' });
   });
 });

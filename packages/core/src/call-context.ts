@@ -45,7 +45,7 @@ export class InterruptibleCall implements CallContext {
 
   onInterrupt(cancel: (reason: Interruption) => void): void {
     if (this.interrupted === undefined) this.#cancel = cancel;
-    else cancel(this.interrupted);
+    else runRecall(cancel, this.interrupted);
   }
 
   /** The caller stopped waiting: run the registered recall, once. */
@@ -54,12 +54,19 @@ export class InterruptibleCall implements CallContext {
     this.interrupted = reason;
     const cancel = this.#cancel;
     this.#cancel = undefined;
-    try {
-      cancel?.(reason);
-    } catch {
-      // The caller already has its TIMEOUT or ABORTED; a recall that failed must not throw
-      // out of the deadline's timer or the signal's listener.
-    }
+    if (cancel !== undefined) runRecall(cancel, reason);
+  }
+}
+
+/**
+ * The caller already has its TIMEOUT or ABORTED: a recall that fails must not throw out of
+ * the deadline's timer, the signal's listener or the adapter's own code.
+ */
+function runRecall(cancel: (reason: Interruption) => void, reason: Interruption): void {
+  try {
+    cancel(reason);
+  } catch {
+    // Nothing to report to: the call is over for its caller.
   }
 }
 

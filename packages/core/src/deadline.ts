@@ -38,7 +38,10 @@ export function raceInterruptions<T>(
     // Not unref'd: while a call is pending its deadline keeps the process alive, so the call
     // settles even when the driver holds nothing that would (the timer goes when it settles).
     if (timeoutMs !== undefined) timer = setTimeout(interrupt, timeoutMs, 'TIMEOUT');
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // A listener added to an aborted signal never runs: an already-aborted signal interrupts
+    // at once (the built-in operations reject it before any I/O; this covers everyone else).
+    if (signal?.aborted) interrupt('ABORTED');
+    else signal?.addEventListener('abort', onAbort, { once: true });
     work.then(
       (value) => {
         if (finish()) resolve(value);

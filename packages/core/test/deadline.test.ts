@@ -19,6 +19,15 @@ afterEach(() => {
 });
 
 describe('raceInterruptions', () => {
+  it('interrupts at once for a signal that was already aborted, leaving no timer behind', async () => {
+    vi.useFakeTimers();
+    const work = deferred<string>();
+    const race = raceInterruptions(work.promise, AbortSignal.abort(), 1000, interrupted);
+    await expect(race).rejects.toThrow('interrupted: ABORTED');
+    expect(vi.getTimerCount()).toBe(0);
+    work.resolve('late');
+  });
+
   it('settles like the work and leaves no timer or abort listener behind', async () => {
     vi.useFakeTimers();
     const controller = new AbortController();

@@ -197,8 +197,6 @@ export class PostgresBackend extends KVBackendBase {
     if (refusal === 'NOT_A_COUNTER' || refusal === 'COUNTER_OVERFLOW') {
       throw this.counterError(refusal, key);
     }
-    // The caller gave up meanwhile: don't send the increment again (nobody sees this error).
-    if (call.interrupted !== undefined) throw WITHDRAWN;
     return this.doIncrement(key, delta, ttl, call);
   }
 
@@ -275,6 +273,8 @@ export class PostgresBackend extends KVBackendBase {
     read: (rows: RawRows) => T,
     call: CallContext,
   ): Promise<T> {
+    // The caller already left (before a second statement of one call): send nothing.
+    if (call.interrupted !== undefined) return Promise.reject(WITHDRAWN);
     let query: object | undefined;
     const admission = this.#lanes.run((connection) => {
       query = connection.send(text, params, this.#queryOptions);

@@ -1,5 +1,5 @@
 import { type ConnectionErrorClassifier, createConnectionErrorClassifier } from '@strongbox/core';
-import { LaneOpenError } from './lanes/connection-lanes.js';
+import { LaneOpenError } from './lanes/lane-source.js';
 
 /**
  * What porsager's and PostgreSQL's errors say about connectivity, about whether a write

@@ -3,7 +3,6 @@ import { IdleSweep, type SweptPool } from './idle-sweep.js';
 import { type LaneSource, openLane } from './lane-source.js';
 
 // The pool's tasks reject with it when no lane can be opened; callers classify it from here.
-export { LaneOpenError } from './lane-source.js';
 
 /** How many lanes, how much work each carries, and how long an idle one is kept. */
 export interface LaneLimits {

@@ -1,6 +1,7 @@
 import { type AdapterOptions, type KVError, readAdapterOptions } from '@strongbox/core';
 import type { Sql } from 'postgres';
 import { DEFAULT_TABLE, identifierProblem } from './identifiers.js';
+import { maxPipelineOf } from './lanes/porsager-internals.js';
 
 /** A pool-level `postgres` client (porsager), whatever its custom types. */
 // biome-ignore lint/suspicious/noExplicitAny: any client works, whatever types it was built with
@@ -198,7 +199,7 @@ function resolveSource(o: AdapterOptions): ClientSource {
         `${conflicting.join(', ')} configure the adapter's own client; set them on your \`sql\` client instead`,
       );
     }
-    const { max_pipeline: maxPipeline } = sql.options as { max_pipeline?: unknown };
+    const maxPipeline = maxPipelineOf(sql);
     if (typeof maxPipeline === 'number' && maxPipeline < 1) {
       // The adapter reserves connections and must see porsager accept a statement on each.
       throw o.invalid('sql must allow max_pipeline of at least 1 (it is 0)');

@@ -1,5 +1,6 @@
 import { KVError } from '@strongbox/core';
 import postgres from 'postgres';
+import { withMaxPipeline } from './lanes/porsager-internals.js';
 import type { OwnedClientSettings, PostgresClient, PostgresSettings } from './options.js';
 
 /** Statements in flight per connection: the running one and one pipelined behind it. */
@@ -47,7 +48,6 @@ export function driverOptions(
     prepare: client.prepare,
     connect_timeout: client.connectTimeout / 1000,
     idle_timeout: client.idleTimeout === 0 ? undefined : client.idleTimeout / 1000,
-    max_pipeline: STATEMENTS_PER_CONNECTION,
     backoff: reconnectDelay,
     fetch_types: false,
     onnotice: () => undefined,
@@ -57,8 +57,7 @@ export function driverOptions(
       ? {}
       : { max_lifetime: client.maxLifetime === 0 ? null : client.maxLifetime / 1000 }),
   };
-  // max_pipeline is a real option that the driver's type declarations omit.
-  return options as postgres.Options<Record<string, never>>;
+  return withMaxPipeline(options, STATEMENTS_PER_CONNECTION);
 }
 
 /** Seconds before reconnect attempt `attempt`: 50 ms doubling up to 1 s, with jitter. */

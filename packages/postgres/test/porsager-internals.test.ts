@@ -10,6 +10,7 @@ import {
   type DriverConnection,
   failQuery,
   isRunning,
+  maxPipelineOf,
   onConnectionClose,
   poolListOf,
   takeCanceller,
@@ -149,6 +150,17 @@ function untilSessionEnds(admin: postgres.Sql, pid: number): Promise<void> {
 }
 
 describe('porsager hooks on the installed version (real server)', () => {
+  it('max_pipeline: porsager keeps the depth the adapter sets, and its default otherwise', async () => {
+    const own = adapterClient();
+    const plain = postgres(sharedUrl(), { max: 1 });
+    try {
+      expect(maxPipelineOf(own)).toBe(2);
+      expect(maxPipelineOf(plain)).toBe(100);
+    } finally {
+      await Promise.all([own.end(), plain.end()]);
+    }
+  });
+
   it('onexecute hands over the connection object a reserved statement was written to', () =>
     // onReserved checks the object it handed over.
     onReserved(async ({ reserved }) => reserved.release()));

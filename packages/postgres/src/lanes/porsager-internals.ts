@@ -88,6 +88,20 @@ export function failQuery(query: object, error: unknown): void {
 }
 
 /**
+ * `max_pipeline`, a client option porsager reads (its `src/index.js`, default 100) but neither
+ * documents nor declares in its types: how many statements one connection may have in flight.
+ * Returns `options` with it set to `depth`.
+ */
+export function withMaxPipeline<T extends object>(options: T, depth: number): T {
+  return { ...options, max_pipeline: depth };
+}
+
+/** A client's `max_pipeline` as porsager parsed it (undefined if it keeps none). */
+export function maxPipelineOf(sql: { options: object }): unknown {
+  return (sql.options as { max_pipeline?: unknown }).max_pipeline;
+}
+
+/**
  * Whether `query` is the one its connection's server process is running now (porsager's
  * `query.active`, true from when the connection starts the statement until it settles).
  * Cancelling any other is unsafe: one not yet sent may be what its connection opens with

@@ -104,7 +104,7 @@ export class FailoverBackend extends KVBackendBase {
     call: CallContext,
   ): Promise<Counter> {
     return this.#call('increment', key, call, false, (kv, o) =>
-      kv.increment(key, delta, ttl === 0 ? o : { signal: o.signal, timeout: o.timeout, ttl }),
+      kv.increment(key, delta, writeOptions(ttl, o)),
     );
   }
 

@@ -11,7 +11,10 @@ const PACKAGES = ['core', 'memory', 'ratelimit'];
 /** Imports of server adapters: test files that reach them run in the full suite only. */
 const SERVER_PACKAGE = /^@strongbox\/(test-services|postgres|redis)(\/|$)/;
 /** Test tooling under those names that starts no server. */
-const SERVERLESS_IMPORTS = new Set(['@strongbox/test-services/child-process']);
+const SERVERLESS_IMPORTS = new Set([
+  '@strongbox/test-services/child-process',
+  '@strongbox/test-services/seeded-random',
+]);
 const IMPORT = /(?:from|import)\s*\(?\s*'([^']+)'/g;
 /** Test files about Node itself or the repository, not the code under test, with the reason. */
 const NOT_RUNTIME_TESTS = {

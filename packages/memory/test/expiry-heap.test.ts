@@ -1,3 +1,4 @@
+import { seededRandom } from '@strongbox/test-services/seeded-random';
 import { describe, expect, it } from 'vitest';
 import { ExpiryHeap, type HeapNode, NOT_INDEXED } from '../src/expiry-heap.js';
 
@@ -17,17 +18,6 @@ function drain(heap: ExpiryHeap<Node>): number[] {
     expect(next.heapIndex).toBe(NOT_INDEXED);
   }
   return order;
-}
-
-/** A small deterministic PRNG (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 describe('ExpiryHeap', () => {
@@ -69,7 +59,7 @@ describe('ExpiryHeap', () => {
   });
 
   it('keeps order and exact membership under random inserts, renewals and removals', () => {
-    const next = random(42);
+    const next = seededRandom(42);
     const heap = new ExpiryHeap<Node>();
     const live = new Map<number, Node>();
     for (let step = 0; step < 20_000; step++) {

@@ -1,3 +1,4 @@
+import { seededRandom } from '@strongbox/test-services/seeded-random';
 import { describe, expect, it } from 'vitest';
 import { CallQueue } from '../src/lanes/call-queue.js';
 
@@ -13,17 +14,6 @@ function drain(queue: CallQueue<Entry>): number[] {
   const ids: number[] = [];
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) ids.push(next.id);
   return ids;
-}
-
-/** A deterministic pseudo-random sequence (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('CallQueue', () => {
@@ -74,7 +64,7 @@ describe('CallQueue', () => {
       { push: 0.2, withdraw: 0.75 }, // give up
       { push: 0.2, withdraw: 0.1 }, // drain
     ];
-    const next = random(14);
+    const next = seededRandom(14);
     const queue = new CallQueue<Entry>();
     let model: Entry[] = [];
     const pushed: Entry[] = [];

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 export function openDatabase(filename: string, busyTimeout: number): Database.Database {
   const database = new Database(filename, { timeout: busyTimeout });
   try {
-    database.pragma('journal_mode = WAL');
+    switchToWal(database, busyTimeout);
     database.pragma('synchronous = NORMAL');
     return database;
   } catch (error) {
@@ -17,6 +17,29 @@ export function openDatabase(filename: string, busyTimeout: number): Database.Da
     throw error;
   }
 }
+
+/**
+ * Switch the file to WAL, retrying while another process holds the lock. Processes converting
+ * a new file at once can deadlock on the upgrade to the exclusive lock, and SQLite then answers
+ * `SQLITE_BUSY` at once instead of calling the busy handler, so `busyTimeout` is applied here.
+ */
+function switchToWal(database: Database.Database, busyTimeout: number): void {
+  const giveUpAt = Date.now() + busyTimeout;
+  for (;;) {
+    try {
+      database.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= giveUpAt)
+        throw error;
+      // Opening is synchronous (better-sqlite3), so the pause between attempts is too.
+      Atomics.wait(PAUSE, 0, 0, WAL_RETRY_PAUSE_MS);
+    }
+  }
+}
+
+const WAL_RETRY_PAUSE_MS = 5;
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /** Close a connection a failed setup opened; its own failure must not replace the setup's error. */
 export function closeKeepingError(database: Database.Database): void {

@@ -7,6 +7,9 @@ import { createSqliteBackend } from '../src/index.js';
 import { createTempDir } from './temp-dir.js';
 
 const INCREMENTER = fileURLToPath(new URL('./fixtures/incrementer.js', import.meta.url));
+const WRITE_LOCK_HOLDER = fileURLToPath(
+  new URL('./fixtures/write-lock-holder.js', import.meta.url),
+);
 const INCREMENTS_EACH = 400;
 
 const dir = createTempDir();
@@ -15,7 +18,7 @@ after(() => dir.remove());
 /** Resolve with the child's next IPC message; reject if it exits first. */
 function nextMessage(child: ChildProcess): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`incrementer exited with ${code}`));
+    const onExit = (code: number | null) => reject(new Error(`child exited with ${code}`));
     child.once('exit', onExit);
     child.once('message', (message) => {
       child.off('exit', onExit);
@@ -88,4 +91,21 @@ test('processes sharing one file increment a key atomically: each value is hande
   }
   await using backend = await createSqliteBackend({ filename });
   assert.equal(await backend.get('counter'), String(total));
+});
+
+test('opening a file whose write lock another process holds waits for it instead of failing', async () => {
+  // Switching to WAL while another process holds the write lock makes SQLite answer BUSY at
+  // once (it skips the busy handler where waiting could deadlock), as when processes open a
+  // new file together; opening must still wait up to busyTimeout.
+  const filename = dir.file();
+  const holder = fork(WRITE_LOCK_HOLDER, [filename, '200'], { stdio: 'inherit' });
+  try {
+    assert.equal(await nextMessage(holder), 'locked');
+    await using backend = await createSqliteBackend({ filename, busyTimeout: 30_000 });
+    await backend.set('k', 'v');
+    assert.equal(await backend.get('k'), 'v');
+    assert.equal(holder.exitCode ?? (await once(holder, 'exit'))[0], 0);
+  } finally {
+    if (holder.exitCode === null) holder.kill();
+  }
 });

@@ -1,4 +1,9 @@
 import Database from 'better-sqlite3';
+import { isBusySqliteError } from './sqlite-errors.js';
+
+const WAL_RETRY_PAUSE_MS = 5;
+/** What the synchronous pause between attempts waits on (nothing ever wakes it). */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Open `filename` for sharing between processes: WAL lets readers run beside the one writer,
@@ -30,16 +35,12 @@ function switchToWal(database: Database.Database, busyTimeout: number): void {
       database.pragma('journal_mode = WAL');
       return;
     } catch (error) {
-      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= giveUpAt)
-        throw error;
+      if (!isBusySqliteError(error) || Date.now() >= giveUpAt) throw error;
       // Opening is synchronous (better-sqlite3), so the pause between attempts is too.
       Atomics.wait(PAUSE, 0, 0, WAL_RETRY_PAUSE_MS);
     }
   }
 }
-
-const WAL_RETRY_PAUSE_MS = 5;
-const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /** Close a connection a failed setup opened; its own failure must not replace the setup's error. */
 export function closeKeepingError(database: Database.Database): void {

@@ -24,6 +24,14 @@ export function mayHaveCommitted(error: unknown): boolean {
   return error instanceof Error && (sqliteCode(error) ?? '').startsWith('SQLITE_IOERR');
 }
 
+/**
+ * True for SQLite's plain `SQLITE_BUSY`: another connection holds a lock this one needs (the
+ * extended `SQLITE_BUSY_*` codes are other situations).
+ */
+export function isBusySqliteError(error: unknown): boolean {
+  return error instanceof Error && sqliteCode(error) === 'SQLITE_BUSY';
+}
+
 function sqliteCode(error: Error): string | undefined {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;

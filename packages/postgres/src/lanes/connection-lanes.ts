@@ -2,8 +2,6 @@ import { CallQueue, type QueueEntry } from './call-queue.js';
 import { IdleSweep, type SweptPool } from './idle-sweep.js';
 import { type LaneSource, openLane } from './lane-source.js';
 
-// The pool's tasks reject with it when no lane can be opened; callers classify it from here.
-
 /** How many lanes, how much work each carries, and how long an idle one is kept. */
 export interface LaneLimits {
   maxLanes: number;

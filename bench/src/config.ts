@@ -21,8 +21,14 @@ export interface BenchConfig {
   save: boolean;
   adapters: readonly AdapterName[];
   ops: readonly OpName[];
-  /** Rounds of a cell: every contender is measured once per round. */
+  /** Rounds of a cell in each process: every contender is measured once per round. */
   rounds(adapter: AdapterName, op: OpName, concurrency: number): number;
+  /**
+   * Processes an adapter's cells are measured in, one after another, their rounds pooled.
+   * In-process adapters need several: each process's JIT settles its own way (see
+   * {@link MEMORY_PROCESSES}).
+   */
+  processes(adapter: AdapterName): number;
   /** Warm-up before each measurement, same workers, not counted. */
   warmupMs(adapter: AdapterName, concurrency: number): number;
   /** Length of one measurement. */
@@ -60,6 +66,17 @@ export interface BenchConfig {
  */
 export const QUICK_ROUNDS = 7;
 
+/**
+ * Memory cells run in this many processes, their rounds pooled. Within one process the rounds
+ * of a memory cell agree within 1–2 %, but each process's JIT settles its own way: three quick
+ * runs in a row (2026-12-02) gave memory `cas` c1 ÷ Map 1.56×, 1.54× and 1.44×, and any one
+ * process is a single draw of that. Pooling rounds from several processes makes the median a
+ * middle draw. Quick mode: 5 processes of 3 rounds (15 pairs, about 2 minutes, twice what 7
+ * rounds in one process took); full mode: 3 of 2.
+ */
+export const MEMORY_PROCESSES = { quick: 5, full: 3 } as const;
+const QUICK_MEMORY_ROUNDS = 3;
+
 /** Quick mode's warm-up: past the slow stretch after each measurement's garbage collection. */
 export function quickWarmupMs(networked: boolean, concurrency: number): number {
   if (!networked) return 50;
@@ -70,8 +87,9 @@ export function quickWarmupMs(networked: boolean, concurrency: number): number {
  * Full mode runs each networked measurement at c64 for 10 s, so sustained-load effects
  * (porsager's growing connection queue) show, and stays under about 25 minutes: two rounds
  * for every c1 cell and for the c64 cells that carry targets, one for the other c64 cells.
- * Memory reaches steady state at once and runs 1 s. Quick mode runs short measurements in
- * seven rounds (see {@link QUICK_ROUNDS}). `--rounds=N` sets every cell's rounds. Results go to
+ * Memory reaches steady state at once and runs 1 s, in several processes (see
+ * {@link MEMORY_PROCESSES}). Quick mode runs short measurements in seven rounds (see
+ * {@link QUICK_ROUNDS}). `--rounds=N` sets every cell's rounds per process. Results go to
  * .tmp/bench unless `--save` is given.
  */
 export function parseConfig(argv: readonly string[]): BenchConfig {
@@ -96,7 +114,9 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
       save,
       adapters,
       ops,
-      rounds: () => fixedRounds ?? QUICK_ROUNDS,
+      rounds: (adapter) =>
+        fixedRounds ?? (adapter === 'memory' ? QUICK_MEMORY_ROUNDS : QUICK_ROUNDS),
+      processes: (adapter) => (adapter === 'memory' ? MEMORY_PROCESSES.quick : 1),
       warmupMs: (adapter, concurrency) => quickWarmupMs(adapter !== 'memory', concurrency),
       durationMs: (adapter, concurrency) => (adapter !== 'memory' && concurrency === 1 ? 300 : 200),
       sustainedMs: 2_000,
@@ -113,6 +133,7 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
     ops,
     rounds: (adapter, op, concurrency) =>
       fixedRounds ?? (adapter === 'memory' || concurrency === 1 || TARGET_OPS.includes(op) ? 2 : 1),
+    processes: (adapter) => (adapter === 'memory' ? MEMORY_PROCESSES.full : 1),
     warmupMs: (adapter) => (adapter === 'memory' ? 200 : 500),
     durationMs: (adapter, concurrency) =>
       adapter === 'memory' ? 1_000 : concurrency === 1 ? 1_500 : 10_000,

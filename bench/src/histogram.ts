@@ -27,6 +27,19 @@ export class LatencyHistogram {
     this.#total++;
   }
 
+  /** The bucket counts, to send to another process ({@link LatencyHistogram.fromCounts}). */
+  counts(): Float64Array {
+    return this.#counts.slice();
+  }
+
+  /** A histogram holding the samples of `counts` (from {@link LatencyHistogram.counts}). */
+  static fromCounts(counts: Float64Array): LatencyHistogram {
+    const histogram = new LatencyHistogram();
+    histogram.#counts.set(counts);
+    histogram.#total = counts.reduce((total, count) => total + count, 0);
+    return histogram;
+  }
+
   /** Add every sample of `other`. */
   merge(other: LatencyHistogram): void {
     for (let i = 0; i < BUCKET_COUNT; i++) {

@@ -5,12 +5,19 @@ import { type AdapterName, type BenchConfig, CONCURRENCIES, parseConfig } from '
 import { describeEnvironment } from './environment.js';
 import { log } from './format.js';
 import { SUSTAINED_RUN_COUNT } from './postgres-extras/sustained.js';
+import { measureInProcesses } from './processes/measure-in-processes.js';
 import { RunProgress } from './progress.js';
 import { type CellResult, toRecords } from './records.js';
 import { checkTargets } from './report/targets.js';
 import { outputPlace, writeResults } from './report/write-results.js';
 import { countRoundTrips } from './round-trips/count-round-trips.js';
-import { cellStep, plannedCellMs, runAdapterCells } from './run-adapter.js';
+import {
+  type CellRounds,
+  cellStep,
+  plannedCellMs,
+  runAdapterCells,
+  summarizeCell,
+} from './run-adapter.js';
 import type { RunContext } from './run-context.js';
 import { renderTable, renderTargets } from './terminal-table.js';
 
@@ -107,6 +114,8 @@ function contendersOf(cells: readonly CellResult[]): RunContext['contenders'] {
 }
 
 function methodOf(config: BenchConfig): RunContext['method'] {
+  const memoryRounds = config.rounds('memory', 'get-hit', 64);
+  const memoryProcesses = config.processes('memory');
   const warmupMs: RunContext['method']['warmupMs'] = {};
   const durationMs: RunContext['method']['durationMs'] = {};
   for (const adapter of config.adapters) {
@@ -117,10 +126,12 @@ function methodOf(config: BenchConfig): RunContext['method'] {
     };
   }
   return {
-    rounds: config.quick
-      ? String(config.rounds('postgres', 'get-hit', 64))
-      : `${config.rounds('postgres', 'get-hit', 64)} (c1 cells, memory, and the c64 cells of get (hit), set and checkAndSet); ` +
-        `${config.rounds('postgres', 'delete', 64)} for the other networked c64 cells`,
+    rounds:
+      (config.quick
+        ? String(config.rounds('postgres', 'get-hit', 64))
+        : `${config.rounds('postgres', 'get-hit', 64)} (c1 cells and the c64 cells of get (hit), set and checkAndSet); ` +
+          `${config.rounds('postgres', 'delete', 64)} for the other networked c64 cells`) +
+      `; memory: ${memoryRounds} in each of ${memoryProcesses} processes (${memoryRounds * memoryProcesses} in all)`,
     warmupMs,
     durationMs,
     sustainedMs: config.sustainedMs,
@@ -134,18 +145,11 @@ async function measureAdapter(
   config: BenchConfig,
   progress: RunProgress,
 ): Promise<CellResult[]> {
-  const contenders = await setup.contenders();
-  const roundTripsStep = `${setup.name} round trips`;
-  if (setup.counted !== undefined) {
-    progress.plan(roundTripsStep, 2 * config.ops.length * contenders.length * config.roundTripMs);
-  }
-  let cells: CellResult[];
-  try {
-    cells = await runAdapterCells(setup.name, contenders, config, progress, setup.beforeCell);
-  } finally {
-    await Promise.all(contenders.map((contender) => contender.close()));
-  }
+  const cells = (await measureCells(setup, config, progress)).map(summarizeCell);
   if (setup.counted === undefined) return cells;
+  const roundTripsStep = `${setup.name} round trips`;
+  const contenderCount = Math.max(...cells.map((cell) => cell.results.length));
+  progress.plan(roundTripsStep, 2 * config.ops.length * contenderCount * config.roundTripMs);
   const counted = await setup.counted();
   try {
     log(`${setup.name}: counting round trips`);
@@ -154,6 +158,26 @@ async function measureAdapter(
     return cells.map((cell) => ({ ...cell, roundTripsPerOp: roundTrips.get(cell.op) ?? {} }));
   } finally {
     await counted.close();
+  }
+}
+
+/** The adapter's cells, in this process or (see `BenchConfig.processes`) in fresh ones. */
+async function measureCells(
+  setup: AdapterSetup,
+  config: BenchConfig,
+  progress: RunProgress,
+): Promise<CellRounds[]> {
+  const processes = config.processes(setup.name);
+  if (processes > 1) {
+    const cells = await measureInProcesses(setup.name, processes, process.argv.slice(2));
+    for (const cell of cells) progress.finish(cellStep(cell.adapter, cell.op, cell.concurrency));
+    return cells;
+  }
+  const contenders = await setup.contenders();
+  try {
+    return await runAdapterCells(setup.name, contenders, config, progress, setup.beforeCell);
+  } finally {
+    await Promise.all(contenders.map((contender) => contender.close()));
   }
 }
 

@@ -41,7 +41,7 @@ export interface ContenderResult {
 }
 
 /** One contender's measurement in one round. */
-interface Measurement {
+export interface Measurement {
   rate: number;
   latency: LatencyHistogram;
   /** Every operation finished, warm-up included (the denominator of `exhaustedShare`). */
@@ -49,8 +49,15 @@ interface Measurement {
   counters: WorkloadCounters;
 }
 
+/** A contender's measurements in a cell, in round order: what a cell measured in another process pools. */
+export interface ContenderRounds {
+  kind: ContenderKind;
+  description: string;
+  rounds: Measurement[];
+}
+
 /** Measure a cell: every contender once per round, in alternating rounds. */
-export async function measureCell(plan: CellPlan): Promise<ContenderResult[]> {
+export async function measureCell(plan: CellPlan): Promise<ContenderRounds[]> {
   const shape: LoopShape = {
     concurrency: plan.concurrency,
     warmupMs: plan.warmupMs,
@@ -75,16 +82,17 @@ export async function measureCell(plan: CellPlan): Promise<ContenderResult[]> {
       return { rate, latency: result.latency, totalOps: result.totalOps, counters };
     },
   );
-  return plan.contenders.map((contender, index) =>
-    summarize(contender, plan.op, measured[index] ?? []),
-  );
+  return plan.contenders.map((contender, index) => ({
+    kind: contender.kind,
+    description: contender.description,
+    rounds: measured[index] ?? [],
+  }));
 }
 
 /** A contender's rounds as one result: median rate, pooled latency, summed counters. */
-function summarize(
-  contender: Contender,
+export function summarizeRounds(
   op: OpName,
-  rounds: readonly Measurement[],
+  { kind, description, rounds }: ContenderRounds,
 ): ContenderResult {
   const rates = rounds.map((measurement) => measurement.rate);
   const latency = new LatencyHistogram();
@@ -93,8 +101,8 @@ function summarize(
     rounds.reduce((sum, measurement) => sum + (count(measurement.counters) ?? 0), 0);
   const totalOps = rounds.reduce((sum, measurement) => sum + measurement.totalOps, 0);
   return {
-    kind: contender.kind,
-    description: contender.description,
+    kind,
+    description,
     roundOpsPerSec: rates,
     opsPerSec: median(rates),
     spread: relativeSpread(rates),

@@ -85,13 +85,16 @@ export function toRecords(cells: readonly CellResult[]): BenchRecord[] {
   });
 }
 
-/** The median of the per-round ratios, over the rounds in which the contender finished something. */
+/**
+ * The median of the per-round ratios, over the rounds in which the contender finished something,
+ * to three significant digits (a fixed number of decimals would leave a 0.02× ratio ±2.5 %).
+ */
 export function pairedRatio(strongbox: readonly number[], other: readonly number[]): number | null {
   const ratios = strongbox.flatMap((rate, i) => {
     const otherRate = other[i] ?? 0;
     return otherRate > 0 ? [rate / otherRate] : [];
   });
-  return ratios.length === 0 ? null : round(median(ratios), 3);
+  return ratios.length === 0 ? null : Number(median(ratios).toPrecision(3));
 }
 
 function optional<K extends string>(

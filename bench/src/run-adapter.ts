@@ -1,19 +1,28 @@
 import { type AdapterName, type BenchConfig, CONCURRENCIES } from './config.js';
 import type { Contender, OpName } from './contender.js';
 import { log } from './format.js';
-import { measureCell } from './measure-cell.js';
+import { type ContenderRounds, measureCell, summarizeRounds } from './measure-cell.js';
 import type { RunProgress } from './progress.js';
 import type { CellResult } from './records.js';
 
 /** Seeded keys per `delete` measurement: the fastest rate seen so far, with this much headroom. */
 const DELETE_HEADROOM = 1.3;
 
+/** One cell's measurements, round by round, before they are summarized. */
+export interface CellRounds {
+  adapter: AdapterName;
+  op: OpName;
+  concurrency: number;
+  /** Strongbox first, then its baselines. */
+  contenders: ContenderRounds[];
+}
+
 /** The progress step of one cell. */
 export function cellStep(adapter: AdapterName, op: string, concurrency: number): string {
   return `${adapter} ${op} c${concurrency}`;
 }
 
-/** How long a cell's measurements take (warm-ups included), `contenders` taking part. */
+/** How long a cell's measurements take (warm-ups included, every process), `contenders` taking part. */
 export function plannedCellMs(
   config: BenchConfig,
   adapter: AdapterName,
@@ -23,33 +32,38 @@ export function plannedCellMs(
 ): number {
   const perMeasurement =
     config.warmupMs(adapter, concurrency) + config.durationMs(adapter, concurrency);
-  return config.rounds(adapter, op, concurrency) * contenders * perMeasurement;
+  return (
+    config.processes(adapter) *
+    config.rounds(adapter, op, concurrency) *
+    contenders *
+    perMeasurement
+  );
 }
 
 /**
  * Measure every configured op × concurrency of one adapter. Contenders lacking an op are left
  * out of that cell. `delete` seeds keys from the fastest rate each contender showed so far.
  * `beforeCell` runs before each cell (Postgres forces a checkpoint there). Each finished cell
- * moves `progress` on.
+ * moves `progress` on, when given.
  */
 export async function runAdapterCells(
   adapter: AdapterName,
   contenders: readonly Contender[],
   config: BenchConfig,
-  progress: RunProgress,
+  progress: RunProgress | undefined,
   beforeCell?: () => Promise<void>,
-): Promise<CellResult[]> {
+): Promise<CellRounds[]> {
   for (const op of config.ops) {
     for (const concurrency of CONCURRENCIES) {
       const taking = contenders.filter((contender) => contender.ops.has(op)).length;
-      progress.plan(
+      progress?.plan(
         cellStep(adapter, op, concurrency),
         plannedCellMs(config, adapter, op, concurrency, taking),
       );
     }
   }
   const fastest = new Map<string, number>();
-  const cells: CellResult[] = [];
+  const cells: CellRounds[] = [];
   for (const op of config.ops) {
     for (const concurrency of CONCURRENCIES) {
       const durationMs = config.durationMs(adapter, concurrency);
@@ -57,7 +71,7 @@ export async function runAdapterCells(
       const rateKey = (contender: Contender) => `${contender.kind}/${concurrency}`;
       log(`${adapter} ${op} c${concurrency}`);
       await beforeCell?.();
-      const results = await measureCell({
+      const measured = await measureCell({
         adapter,
         op,
         concurrency,
@@ -71,13 +85,23 @@ export async function runAdapterCells(
           return Math.min(config.maxDeleteKeys, wanted);
         },
       });
-      for (const result of results) {
-        const key = `${result.kind}/${concurrency}`;
-        fastest.set(key, Math.max(fastest.get(key) ?? 0, ...result.roundOpsPerSec));
+      for (const { kind, rounds } of measured) {
+        const key = `${kind}/${concurrency}`;
+        fastest.set(key, Math.max(fastest.get(key) ?? 0, ...rounds.map((round) => round.rate)));
       }
-      cells.push({ adapter, op, concurrency, results });
-      progress.finish(cellStep(adapter, op, concurrency));
+      cells.push({ adapter, op, concurrency, contenders: measured });
+      progress?.finish(cellStep(adapter, op, concurrency));
     }
   }
   return cells;
+}
+
+/** A cell's rounds summarized: each contender's median rate, pooled latency, summed counters. */
+export function summarizeCell({ adapter, op, concurrency, contenders }: CellRounds): CellResult {
+  return {
+    adapter,
+    op,
+    concurrency,
+    results: contenders.map((rounds) => summarizeRounds(op, rounds)),
+  };
 }

@@ -1,0 +1,27 @@
+/**
+ * One of the processes an adapter's cells are measured in (see `measureInProcesses`): measures
+ * every cell of the adapter `--only` names, with the flags the bench was given, and sends the
+ * rounds to the parent.
+ */
+import { setUpAdapter } from '../adapters.js';
+import { parseConfig } from '../config.js';
+import { runAdapterCells } from '../run-adapter.js';
+import { toMessage } from './cell-rounds-message.js';
+
+const config = parseConfig(process.argv.slice(2));
+const [adapter] = config.adapters;
+if (adapter === undefined || config.adapters.length !== 1 || process.send === undefined) {
+  throw new Error('measure-process runs as a child of the bench, for one adapter');
+}
+const setup = await setUpAdapter(adapter);
+try {
+  const contenders = await setup.contenders();
+  try {
+    const cells = await runAdapterCells(adapter, contenders, config, undefined, setup.beforeCell);
+    process.send(toMessage(cells));
+  } finally {
+    await Promise.all(contenders.map((contender) => contender.close()));
+  }
+} finally {
+  await setup.stop();
+}

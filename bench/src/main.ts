@@ -131,7 +131,9 @@ function methodOf(config: BenchConfig): RunContext['method'] {
         ? String(config.rounds('postgres', 'get-hit', 64))
         : `${config.rounds('postgres', 'get-hit', 64)} (c1 cells and the c64 cells of get (hit), set and checkAndSet); ` +
           `${config.rounds('postgres', 'delete', 64)} for the other networked c64 cells`) +
-      `; memory: ${memoryRounds} in each of ${memoryProcesses} processes (${memoryRounds * memoryProcesses} in all)`,
+      (config.adapters.includes('memory')
+        ? `; memory: ${memoryRounds} in each of ${memoryProcesses} processes (${memoryRounds * memoryProcesses} in all)`
+        : ''),
     warmupMs,
     durationMs,
     sustainedMs: config.sustainedMs,

@@ -175,12 +175,7 @@ async function measureCells(
     for (const cell of cells) progress.finish(cellStep(cell.adapter, cell.op, cell.concurrency));
     return cells;
   }
-  const contenders = await setup.contenders();
-  try {
-    return await runAdapterCells(setup.name, contenders, config, progress, setup.beforeCell);
-  } finally {
-    await Promise.all(contenders.map((contender) => contender.close()));
-  }
+  return runAdapterCells(setup, config, progress);
 }
 
 await main();

@@ -1,3 +1,4 @@
+import type { AdapterSetup } from './adapters.js';
 import { type AdapterName, type BenchConfig, CONCURRENCIES } from './config.js';
 import type { Contender, OpName } from './contender.js';
 import { log } from './format.js';
@@ -41,12 +42,28 @@ export function plannedCellMs(
 }
 
 /**
- * Measure every configured op × concurrency of one adapter. Contenders lacking an op are left
- * out of that cell. `delete` seeds keys from the fastest rate each contender showed so far.
- * `beforeCell` runs before each cell (Postgres forces a checkpoint there). Each finished cell
- * moves `progress` on, when given.
+ * Measure every configured op × concurrency of the adapter `setup` started, on contenders it
+ * builds for the run and closes after. Each finished cell moves `progress` on, when given.
  */
 export async function runAdapterCells(
+  setup: AdapterSetup,
+  config: BenchConfig,
+  progress: RunProgress | undefined,
+): Promise<CellRounds[]> {
+  const contenders = await setup.contenders();
+  try {
+    return await measureCells(setup.name, contenders, config, progress, setup.beforeCell);
+  } finally {
+    await Promise.all(contenders.map((contender) => contender.close()));
+  }
+}
+
+/**
+ * Contenders lacking an op are left out of that cell. `delete` seeds keys from the fastest rate
+ * each contender showed so far. `beforeCell` runs before each cell (Postgres forces a checkpoint
+ * there).
+ */
+async function measureCells(
   adapter: AdapterName,
   contenders: readonly Contender[],
   config: BenchConfig,

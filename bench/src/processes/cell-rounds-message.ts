@@ -1,13 +1,11 @@
 import { LatencyHistogram } from '../histogram.js';
-import type { Measurement } from '../measure-cell.js';
+import type { ContenderRounds, Measurement } from '../measure-cell.js';
 import type { CellRounds } from '../run-adapter.js';
 
 /** {@link CellRounds} as it crosses to another process: histograms as their bucket counts. */
 export type CellRoundsMessage = Array<
   Omit<CellRounds, 'contenders'> & {
-    contenders: Array<
-      Omit<CellRounds['contenders'][number], 'rounds'> & { rounds: MeasurementMessage[] }
-    >;
+    contenders: Array<Omit<ContenderRounds, 'rounds'> & { rounds: MeasurementMessage[] }>;
   }
 >;
 

@@ -15,13 +15,7 @@ if (adapter === undefined || config.adapters.length !== 1 || process.send === un
 }
 const setup = await setUpAdapter(adapter);
 try {
-  const contenders = await setup.contenders();
-  try {
-    const cells = await runAdapterCells(adapter, contenders, config, undefined, setup.beforeCell);
-    process.send(toMessage(cells));
-  } finally {
-    await Promise.all(contenders.map((contender) => contender.close()));
-  }
+  process.send(toMessage(await runAdapterCells(setup, config, undefined)));
 } finally {
   await setup.stop();
 }

@@ -1,15 +1,17 @@
 import type { Cluster } from 'ioredis';
 
 /**
- * Ping a Cluster: every master the client is connected to must answer and report
- * `cluster_state:ok`. A master that is down leaves the client's pool, so it is noticed through
- * the others once the cluster marks it failed (after `cluster-node-timeout`). Fails with a
- * `CLUSTERDOWN` error, which classifies as unhealthy.
+ * Ping a Cluster: the client must be ready, and every master it is connected to must answer and
+ * report `cluster_state:ok`. A master that is down leaves the client's pool, so it is noticed
+ * through the others once the cluster marks it failed (after `cluster-node-timeout`). Fails with
+ * a `CLUSTERDOWN` error, which classifies as unhealthy.
  */
 export async function pingCluster(cluster: Cluster): Promise<void> {
   const masters = cluster.nodes('master');
-  if (masters.length === 0) {
-    await cluster.ping(); // not connected: ioredis rejects with the reason
+  // While reconnecting, the pool's fresh node connections answer but the client refuses every
+  // keyed command until its ready check passes: ioredis rejects this PING with the reason.
+  if (cluster.status !== 'ready' || masters.length === 0) {
+    await cluster.ping();
     return;
   }
   await Promise.all(

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { FAILURE_CODE_BY_OP, isKVError, type KVError } from '@strongbox/core';
 import {
   startRedisCluster,
@@ -144,5 +145,20 @@ describe('faults on a throwaway Redis Cluster', () => {
       100,
     );
     for (const key of KEYS) expect(await kv.get(key)).toBe('v');
+  });
+
+  it('ping is unhealthy while the client reconnects, though its fresh node connections answer', async () => {
+    const kv = await clusterBackend();
+    const client = kv.client as Cluster;
+    const reconnected = once(client, 'connect'); // the slots are loaded; the ready check is not done
+    await dropConnections(kv);
+    await reconnected;
+    expect(client.status).toBe('connect');
+    const error = await kv.ping().then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(isKVError(error) && error.code).toBe('PING_FAILED');
+    expect(isKVError(error) && error.unhealthy).toBe(true);
   });
 });

@@ -302,6 +302,20 @@ describe('checkLinearizability on violations', () => {
     expect(result.window?.startsUnknown).toBe(true);
   });
 
+  it('decides a history with many indeterminate checkAndSets that never matched, without running out of time', () => {
+    // Linearizing an open op where it changes nothing is the same as leaving it out; a search
+    // that tries both visits every subset of the 40 pending ops (2^40) before it can decide.
+    const neverMatched = Array.from({ length: 40 }, (_, i) =>
+      cas(`o${i}`, [0.5, 'open'], `never-${i}`, `next-${i}`, true),
+    );
+    const writes = Array.from({ length: 100 }, (_, i) => set('c1', [i + 1, i + 1.5], `v${i}`));
+    const result = checkLinearizability(
+      history(...neverMatched, ...writes, get('c2', [200, 201], 'bogus')),
+    );
+    expect(result.verdict).toBe('violation');
+    expect(checkLinearizability(history(...neverMatched, ...writes)).verdict).toBe('linearizable');
+  });
+
   it('says inconclusive, never linearizable, when the time budget runs out', () => {
     const ops = history(
       ...Array.from({ length: 3000 }, (_, i) => set('c1', [i * 2, i * 2 + 1], `v${i}`)),

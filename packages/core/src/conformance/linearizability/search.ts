@@ -32,8 +32,8 @@ const CLOCK_EVERY = 1024;
  * memoization, as Porcupine implements it. Calls and returns form a list in time order; the
  * search linearizes the earliest pending call it can, backtracks when it meets the return of
  * an op it has not linearized, and never revisits a (set of linearized ops, state) pair.
- * Open ops need not be linearized at all. Gives up with `timeout` once `deadline`
- * (a `performance.now()` value) has passed.
+ * Open ops need not be linearized at all, and are not where they would change nothing. Gives
+ * up with `timeout` once `deadline` (a `performance.now()` value) has passed.
  */
 export function searchLinearization(
   ops: readonly SearchOp[],
@@ -56,7 +56,11 @@ export function searchLinearization(
       const candidate = ops[index] as SearchOp;
       const open = candidate.completedAt === Infinity;
       const next = step(state, candidate.op, candidate.output, open, start.possible);
-      if (next !== ILLEGAL && seen.addIfNew(index, next)) {
+      // An open op that would change nothing here (a checkAndSet whose expected value is not
+      // the state) is the same as one never linearized, which the search tries anyway:
+      // linearizing it too would double the sets to visit for every such op pending.
+      const noEffect = open && next === state;
+      if (next !== ILLEGAL && !noEffect && seen.addIfNew(index, next)) {
         linearized.push(index);
         stateBefore.push(state);
         state = next;

@@ -154,11 +154,8 @@ describe('faults on a throwaway Redis Cluster', () => {
     await dropConnections(kv);
     await reconnected;
     expect(client.status).toBe('connect');
-    const error = await kv.ping().then(
-      () => undefined,
-      (reason: unknown) => reason,
-    );
-    expect(isKVError(error) && error.code).toBe('PING_FAILED');
-    expect(isKVError(error) && error.unhealthy).toBe(true);
+    const { error } = await timedRejection(() => kv.ping());
+    expect(error.code).toBe('PING_FAILED');
+    expect(error.unhealthy).toBe(true);
   });
 });

@@ -4,15 +4,20 @@ export interface Turn {
   index: number;
   /** 0-based recorded round; negative during the unrecorded warm-up rounds. */
   round: number;
-  /** Recorded rounds in all, for progress lines (`round 3/7`). */
+  /** Recorded rounds planned, for progress lines (`round 3/7`); more when the plan may extend. */
   rounds: number;
 }
 
 /** How many rounds, and how many unrecorded ones first. */
-export interface AlternatingPlan {
+export interface AlternatingPlan<Result> {
   rounds: number;
   /** Rounds run before the recorded ones and thrown away: every contender warmed up alike. */
   warmupRounds?: number;
+  /**
+   * Keep adding rounds after `rounds` until `settled` says the results so far are enough, up
+   * to `maxRounds` in all.
+   */
+  extend?: { maxRounds: number; settled: (results: readonly (readonly Result[])[]) => boolean };
 }
 
 /**
@@ -25,18 +30,21 @@ export interface AlternatingPlan {
  */
 export async function measureAlternating<Contender, Result>(
   contenders: readonly Contender[],
-  plan: AlternatingPlan,
+  plan: AlternatingPlan<Result>,
   measure: (contender: Contender, turn: Turn) => Promise<Result>,
 ): Promise<Result[][]> {
   const warmupRounds = plan.warmupRounds ?? 0;
   const results = contenders.map((): Result[] => []);
-  for (let round = -warmupRounds; round < plan.rounds; round++) {
+  const lastRound = plan.extend?.maxRounds ?? plan.rounds;
+  for (let round = -warmupRounds; round < lastRound; round++) {
+    const recorded = round + 1;
+    if (recorded > plan.rounds && plan.extend?.settled(results)) break;
     for (let position = 0; position < contenders.length; position++) {
       const index = (position + round + warmupRounds) % contenders.length;
       const result = await measure(contenders[index] as Contender, {
         index,
         round,
-        rounds: plan.rounds,
+        rounds: Math.max(plan.rounds, recorded),
       });
       if (round >= 0) results[index]?.push(result);
     }

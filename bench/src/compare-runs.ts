@@ -19,37 +19,42 @@ async function main(): Promise<void> {
     throw new Error('usage: compare-runs <a.json> <b.json> [--tolerance=0.1]');
   }
   const [a, b] = await Promise.all(files.map(async (file) => ratioRows(await readJson(file))));
-  const report = compareRatios(
-    a as Map<string, number | null>,
-    b as Map<string, number | null>,
-    tolerance,
-  );
+  const report = compareRatios(a as Map<string, RatioRow>, b as Map<string, RatioRow>, tolerance);
   process.stdout.write(`${report.lines.join('\n')}\n`);
   process.exitCode = report.flagged === 0 ? 0 : 1;
 }
 
-/** One line per ratio row, then a summary; `flagged` counts rows outside the tolerance. */
+/** A ratio and, where the run recorded it, its relative standard error. */
+interface RatioRow {
+  ratio: number | null;
+  error?: number | undefined;
+}
+
+/**
+ * One line per ratio row (with each run's ± where recorded), then a summary; `flagged` counts
+ * rows outside the tolerance.
+ */
 function compareRatios(
-  a: ReadonlyMap<string, number | null>,
-  b: ReadonlyMap<string, number | null>,
+  a: ReadonlyMap<string, RatioRow>,
+  b: ReadonlyMap<string, RatioRow>,
   tolerance: number,
 ): { lines: string[]; flagged: number } {
   const keys = [...new Set([...a.keys(), ...b.keys()])];
   const width = Math.max(3, ...keys.map((key) => key.length));
   const lines = [
-    `${'row'.padEnd(width)}  ${'run a'.padStart(7)}  ${'run b'.padStart(7)}  ${'b ÷ a'.padStart(8)}`,
+    `${'row'.padEnd(width)}  ${'run a'.padStart(11)}  ${'run b'.padStart(11)}  ${'b ÷ a'.padStart(8)}`,
   ];
   const flaggedKeys = new Set<string>();
   let largest = 0;
   for (const key of keys) {
-    const before = a.get(key) ?? null;
-    const after = b.get(key) ?? null;
+    const before = a.get(key)?.ratio ?? null;
+    const after = b.get(key)?.ratio ?? null;
     const change = before !== null && after !== null && before > 0 ? after / before - 1 : null;
     const outside = change === null || Math.abs(change) > tolerance;
     if (outside) flaggedKeys.add(key);
     if (change !== null) largest = Math.max(largest, Math.abs(change));
     lines.push(
-      `${key.padEnd(width)}  ${times(before).padStart(7)}  ${times(after).padStart(7)}  ` +
+      `${key.padEnd(width)}  ${withError(a.get(key)).padStart(11)}  ${withError(b.get(key)).padStart(11)}  ` +
         `${(change === null ? 'n/a' : `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} %`).padStart(8)}` +
         (outside ? `  <-- beyond ±${Math.round(tolerance * 100)} %` : ''),
     );
@@ -78,25 +83,32 @@ function byConcurrency(keys: readonly string[], flagged: ReadonlySet<string>): s
 }
 
 /** Ratio rows by name: Strongbox ÷ contender per cell of either kind of results file. */
-function ratioRows(results: BenchRecord[] | CounterRun): Map<string, number | null> {
+function ratioRows(results: BenchRecord[] | CounterRun): Map<string, RatioRow> {
   if (Array.isArray(results)) {
     return new Map(
-      results.map((r) => [`${r.adapter} ${r.op} c${r.concurrency} ÷ ${r.contender}`, r.ratio]),
+      results.map((r) => [
+        `${r.adapter} ${r.op} c${r.concurrency} ÷ ${r.contender}`,
+        { ratio: r.ratio, error: r.ratioError },
+      ]),
     );
   }
-  const rows = new Map<string, number | null>();
+  const rows = new Map<string, RatioRow>();
   for (const cell of results.cells) {
     for (const result of cell.results) {
       if (result.kind === 'strongbox') continue;
       const name = `${cell.backend} ${cell.scenario} ${cell.keys} c${cell.concurrency} ÷ ${result.kind}`;
-      rows.set(name, ratioOf(cell, result.kind) ?? null);
+      rows.set(name, { ratio: ratioOf(cell, result.kind) ?? null });
     }
   }
   return rows;
 }
 
-function times(ratio: number | null): string {
-  return ratio === null ? 'n/a' : `${ratio.toFixed(2)}×`;
+/** `0.86×` or, with its standard error recorded, `0.86× ±6 %`. */
+function withError(row: RatioRow | undefined): string {
+  const ratio = row?.ratio ?? null;
+  if (ratio === null) return 'n/a';
+  const error = row?.error === undefined ? '' : ` ±${Math.round(row.error * 100)} %`;
+  return `${ratio.toFixed(2)}×${error}`;
 }
 
 async function readJson(file: string): Promise<BenchRecord[] | CounterRun> {

@@ -14,6 +14,17 @@ export const CONCURRENCIES = [1, 64] as const;
 /** Ops that carry the c64 targets (vs Keyv, vs raw CAS): measured in two rounds in full mode. */
 const TARGET_OPS: readonly OpName[] = ['get-hit', 'set', 'cas'];
 
+/** Rounds added to a cell past its planned ones until its ratios are settled. */
+export interface RatioSettling {
+  /** Rounds in all, at most. */
+  maxRounds: number;
+  /**
+   * The largest standard error of a ratio's median (of the per-round log ratios, so 0.025 is
+   * about 2.5 %) that counts as settled.
+   */
+  standardError: number;
+}
+
 /** How much of everything to measure, and for how long. */
 export interface BenchConfig {
   quick: boolean;
@@ -29,6 +40,8 @@ export interface BenchConfig {
    * {@link MEMORY_PROCESSES}).
    */
   processes(adapter: AdapterName): number;
+  /** Whether and how far a cell's rounds extend until its ratios settle (see {@link QUICK_SETTLING}). */
+  settle(adapter: AdapterName): RatioSettling | undefined;
   /** Warm-up before each measurement, same workers, not counted. */
   warmupMs(adapter: AdapterName, concurrency: number): number;
   /** Length of one measurement. */
@@ -61,10 +74,24 @@ export interface BenchConfig {
  * (500 ms at c1 and 300 ms at c64 on the networked adapters, 50 ms in memory) and keeps
  * windows short: 300 ms at c1, 200 ms at c64 (tens of thousands of calls) and in memory.
  * Once the ramp is out, what is left is load from elsewhere, which alternating pairs and the
- * median handle: seven rounds, so that three disturbed pairs still move no median. About 12
- * minutes in all.
+ * median handle: seven rounds, so that three disturbed pairs still move no median, and more
+ * where the ratios have not settled (see {@link QUICK_SETTLING}).
  */
 export const QUICK_ROUNDS = 7;
+
+/**
+ * Quick networked cells go on past {@link QUICK_ROUNDS} until every ratio's median has a
+ * standard error of at most 2.5 % (so two runs' medians differ by about 3.5 % or less, one
+ * standard deviation), 21 rounds at most. One round's ratio varies by 5–12 % on this 2-core
+ * machine kind (client and servers share the cores; the noise comes in states lasting
+ * seconds, so only more rounds average it): seven rounds left two quick runs 5–8 % apart on
+ * the noisiest rows and 9 of 108 rows more than 10 % apart (2026-12-02). Quiet cells stop at
+ * seven; Postgres c64 and Redis Cluster cells take more. On a noisy day (one round's ratio
+ * 10–25 % apart) most cells run to 21 rounds, about 37 minutes in all, and two runs
+ * disagreed beyond 10 % on 27 of 108 rows, against 47 of the 94 networked rows when the same
+ * runs are cut to seven rounds.
+ */
+export const QUICK_SETTLING: RatioSettling = { maxRounds: 21, standardError: 0.025 };
 
 /**
  * Memory cells run in this many processes, their rounds pooled. Within one process the rounds
@@ -89,7 +116,8 @@ export function quickWarmupMs(networked: boolean, concurrency: number): number {
  * for every c1 cell and for the c64 cells that carry targets, one for the other c64 cells.
  * Memory reaches steady state at once and runs 1 s, in several processes (see
  * {@link MEMORY_PROCESSES}). Quick mode runs short measurements in seven rounds (see
- * {@link QUICK_ROUNDS}). `--rounds=N` sets every cell's rounds per process. Results go to
+ * {@link QUICK_ROUNDS}), networked cells more until their ratios settle (see
+ * {@link QUICK_SETTLING}). `--rounds=N` sets every cell's rounds per process (and no more). Results go to
  * .tmp/bench unless `--save` is given.
  */
 export function parseConfig(argv: readonly string[]): BenchConfig {
@@ -117,6 +145,8 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
       rounds: (adapter) =>
         fixedRounds ?? (adapter === 'memory' ? QUICK_MEMORY_ROUNDS : QUICK_ROUNDS),
       processes: (adapter) => (adapter === 'memory' ? MEMORY_PROCESSES.quick : 1),
+      settle: (adapter) =>
+        adapter === 'memory' || fixedRounds !== undefined ? undefined : QUICK_SETTLING,
       warmupMs: (adapter, concurrency) => quickWarmupMs(adapter !== 'memory', concurrency),
       durationMs: (adapter, concurrency) => (adapter !== 'memory' && concurrency === 1 ? 300 : 200),
       sustainedMs: 2_000,
@@ -134,6 +164,7 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
     rounds: (adapter, op, concurrency) =>
       fixedRounds ?? (adapter === 'memory' || concurrency === 1 || TARGET_OPS.includes(op) ? 2 : 1),
     processes: (adapter) => (adapter === 'memory' ? MEMORY_PROCESSES.full : 1),
+    settle: () => undefined,
     warmupMs: (adapter) => (adapter === 'memory' ? 200 : 500),
     durationMs: (adapter, concurrency) =>
       adapter === 'memory' ? 1_000 : concurrency === 1 ? 1_500 : 10_000,

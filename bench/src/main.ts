@@ -128,7 +128,7 @@ function methodOf(config: BenchConfig): RunContext['method'] {
   return {
     rounds:
       (config.quick
-        ? String(config.rounds('postgres', 'get-hit', 64))
+        ? settledRounds(config)
         : `${config.rounds('postgres', 'get-hit', 64)} (c1 cells and the c64 cells of get (hit), set and checkAndSet); ` +
           `${config.rounds('postgres', 'delete', 64)} for the other networked c64 cells`) +
       (config.adapters.includes('memory')
@@ -139,6 +139,17 @@ function methodOf(config: BenchConfig): RunContext['method'] {
     sustainedMs: config.sustainedMs,
     roundTripMs: config.roundTripMs,
   };
+}
+
+/** Quick mode's networked rounds: planned, then extended until the ratios settle. */
+function settledRounds(config: BenchConfig): string {
+  const planned = config.rounds('postgres', 'get-hit', 64);
+  const settle = config.settle('postgres');
+  if (settle === undefined) return String(planned);
+  return (
+    `${planned}, then more until every ratio's median has a standard error of at most ` +
+    `${settle.standardError * 100} % (${settle.maxRounds} at most; each row gives its rounds)`
+  );
 }
 
 /** The adapter's cells, then (networked adapters) the round trips of every op and contender. */

@@ -1,9 +1,10 @@
 import { collectGarbage, measureAlternating } from './alternating-rounds.js';
 import { type LoopShape, runClosedLoop } from './closed-loop.js';
+import type { RatioSettling } from './config.js';
 import type { Contender, ContenderKind, OpName } from './contender.js';
 import { formatRate, log } from './format.js';
 import { LatencyHistogram } from './histogram.js';
-import { median, relativeSpread } from './stats.js';
+import { median, medianStandardError, relativeSpread, roundRatios } from './stats.js';
 import { prepareWorkload, type WorkloadCounters } from './workloads.js';
 
 /** One adapter × op × concurrency, measured for each contender that has the op. */
@@ -14,6 +15,8 @@ export interface CellPlan {
   /** Strongbox first, then its baselines. */
   contenders: readonly Contender[];
   rounds: number;
+  /** Rounds added past `rounds` until every ratio is settled (quick networked cells). */
+  settle?: RatioSettling;
   warmupMs: number;
   durationMs: number;
   /** Upper bound on the operations one measurement of `contender` can issue. */
@@ -65,8 +68,13 @@ export async function measureCell(plan: CellPlan): Promise<ContenderRounds[]> {
   };
   const measured = await measureAlternating(
     plan.contenders,
-    { rounds: plan.rounds },
-    async (contender, { round }): Promise<Measurement> => {
+    {
+      rounds: plan.rounds,
+      ...(plan.settle && {
+        extend: { maxRounds: plan.settle.maxRounds, settled: ratiosSettled(plan.settle) },
+      }),
+    },
+    async (contender, { round, rounds }): Promise<Measurement> => {
       const workload = await prepareWorkload(plan.op, contender, {
         concurrency: plan.concurrency,
         capacity: plan.capacity(contender),
@@ -76,7 +84,7 @@ export async function measureCell(plan: CellPlan): Promise<ContenderRounds[]> {
       const rate = (result.ops * 1000) / result.elapsedMs;
       const counters = (await workload.finish?.()) ?? {};
       log(
-        `  ${plan.adapter} ${plan.op} c${plan.concurrency} round ${round + 1}/${plan.rounds} ` +
+        `  ${plan.adapter} ${plan.op} c${plan.concurrency} round ${round + 1}/${rounds} ` +
           `${contender.kind}: ${formatRate(rate)} ops/s, p99 ${result.latency.percentile(0.99).toFixed(3)} ms`,
       );
       return { rate, latency: result.latency, totalOps: result.totalOps, counters };
@@ -87,6 +95,23 @@ export async function measureCell(plan: CellPlan): Promise<ContenderRounds[]> {
     description: contender.description,
     rounds: measured[index] ?? [],
   }));
+}
+
+/**
+ * Whether every contender's ratio to Strongbox (the first) is settled: the robust standard error
+ * of the median of its per-round log ratios is at most `settling.standardError`.
+ */
+function ratiosSettled(
+  settling: RatioSettling,
+): (results: readonly (readonly Measurement[])[]) => boolean {
+  return ([strongbox = [], ...others]) => {
+    const rates = (rounds: readonly Measurement[]) => rounds.map((round) => round.rate);
+    return others.every(
+      (other) =>
+        medianStandardError(roundRatios(rates(strongbox), rates(other)).map(Math.log)) <=
+        settling.standardError,
+    );
+  };
 }
 
 /** A contender's rounds as one result: median rate, pooled latency, summed counters. */

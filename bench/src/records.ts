@@ -1,7 +1,7 @@
 import type { AdapterName } from './config.js';
 import type { ContenderKind, OpName } from './contender.js';
 import type { ContenderResult } from './measure-cell.js';
-import { median } from './stats.js';
+import { median, medianStandardError, roundRatios } from './stats.js';
 
 /** One measured cell with every contender's result; Strongbox comes first. */
 export interface CellResult {
@@ -33,6 +33,12 @@ export interface BenchRecord {
    * pair). null when the contender finished nothing (only seen on an overloaded machine).
    */
   ratio: number | null;
+  /**
+   * The ratio's uncertainty: the robust standard error of its median over the rounds, relative
+   * (0.03: about ±3 %; two runs' ratios differ by about 1.4 times that, one standard
+   * deviation). From three rounds on.
+   */
+  ratioError?: number;
   contenderP50Ms: number;
   contenderP99Ms: number;
   /** Half the range of the per-round rates relative to the median, Strongbox and contender. */
@@ -67,6 +73,7 @@ export function toRecords(cells: readonly CellResult[]): BenchRecord[] {
         p99Ms: round(strongbox.p99Ms, 4),
         contenderOpsPerSec: round(other.opsPerSec),
         ratio: pairedRatio(strongbox.roundOpsPerSec, other.roundOpsPerSec),
+        ...optional('ratioError', pairedRatioError(strongbox.roundOpsPerSec, other.roundOpsPerSec)),
         contenderP50Ms: round(other.p50Ms, 4),
         contenderP99Ms: round(other.p99Ms, 4),
         spread: round(strongbox.spread, 3),
@@ -90,11 +97,17 @@ export function toRecords(cells: readonly CellResult[]): BenchRecord[] {
  * to three significant digits (a fixed number of decimals would leave a 0.02× ratio ±2.5 %).
  */
 export function pairedRatio(strongbox: readonly number[], other: readonly number[]): number | null {
-  const ratios = strongbox.flatMap((rate, i) => {
-    const otherRate = other[i] ?? 0;
-    return otherRate > 0 ? [rate / otherRate] : [];
-  });
+  const ratios = roundRatios(strongbox, other);
   return ratios.length === 0 ? null : Number(median(ratios).toPrecision(3));
+}
+
+/** {@link BenchRecord.ratioError}: undefined below three rounds. */
+export function pairedRatioError(
+  strongbox: readonly number[],
+  other: readonly number[],
+): number | undefined {
+  const ratios = roundRatios(strongbox, other);
+  return ratios.length < 3 ? undefined : medianStandardError(ratios.map(Math.log));
 }
 
 function optional<K extends string>(

@@ -85,6 +85,7 @@ async function measureCells(
     for (const concurrency of CONCURRENCIES) {
       const durationMs = config.durationMs(adapter, concurrency);
       const warmupMs = config.warmupMs(adapter, concurrency);
+      const settle = config.settle(adapter);
       const rateKey = (contender: Contender) => `${contender.kind}/${concurrency}`;
       log(`${adapter} ${op} c${concurrency}`);
       await beforeCell?.();
@@ -94,6 +95,7 @@ async function measureCells(
         concurrency,
         contenders: contenders.filter((contender) => contender.ops.has(op)),
         rounds: config.rounds(adapter, op, concurrency),
+        ...(settle && { settle }),
         warmupMs,
         durationMs,
         capacity: (contender) => {

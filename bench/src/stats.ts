@@ -24,3 +24,23 @@ export function relativeSpread(values: readonly number[]): number {
   if (values.length < 2) return 0;
   return (Math.max(...values) - Math.min(...values)) / 2 / median(values);
 }
+
+/**
+ * The standard error of the median of `values`, estimated robustly: the median absolute
+ * deviation scaled to a standard deviation (×1.4826), times the median's large-sample factor
+ * √(π/2) ≈ 1.2533, over √n. Infinity for fewer than two values.
+ */
+export function medianStandardError(values: readonly number[]): number {
+  if (values.length < 2) return Number.POSITIVE_INFINITY;
+  const middle = median(values);
+  const deviation = 1.4826 * median(values.map((value) => Math.abs(value - middle)));
+  return (1.2533 * deviation) / Math.sqrt(values.length);
+}
+
+/** Per-round ratios `a[i] / b[i]`, over the rounds in which `b` finished something. */
+export function roundRatios(a: readonly number[], b: readonly number[]): number[] {
+  return a.flatMap((rate, i) => {
+    const other = b[i] ?? 0;
+    return other > 0 ? [rate / other] : [];
+  });
+}

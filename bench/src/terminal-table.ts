@@ -1,5 +1,5 @@
 import { formatRate } from './format.js';
-import { type CellResult, pairedRatio } from './records.js';
+import { type CellResult, pairedRatio, pairedRatioError } from './records.js';
 import type { TargetCheck } from './report/targets.js';
 
 /** The results as a fixed-width table: one line per cell and contender. */
@@ -24,7 +24,14 @@ export function renderTable(cells: readonly CellResult[]): string {
         result === strongbox || strongbox === undefined
           ? null
           : pairedRatio(strongbox.roundOpsPerSec, result.roundOpsPerSec);
-      const ratio = paired === null ? '' : `${paired.toFixed(2)}x`;
+      const error =
+        result === strongbox || strongbox === undefined
+          ? undefined
+          : pairedRatioError(strongbox.roundOpsPerSec, result.roundOpsPerSec);
+      const ratio =
+        paired === null
+          ? ''
+          : `${paired.toFixed(2)}x${error === undefined ? '' : ` ±${(error * 100).toFixed(0)}%`}`;
       const roundTrips = cell.roundTripsPerOp?.[result.kind];
       rows.push([
         cell.adapter,

@@ -4,7 +4,8 @@ import type { RatioSettling } from './config.js';
 import type { Contender, ContenderKind, OpName } from './contender.js';
 import { formatRate, log } from './format.js';
 import { LatencyHistogram } from './histogram.js';
-import { median, medianStandardError, relativeSpread, roundRatios } from './stats.js';
+import { pairedRatioError } from './records.js';
+import { median, relativeSpread } from './stats.js';
 import { prepareWorkload, type WorkloadCounters } from './workloads.js';
 
 /** One adapter × op × concurrency, measured for each contender that has the op. */
@@ -108,7 +109,7 @@ function ratiosSettled(
     const rates = (rounds: readonly Measurement[]) => rounds.map((round) => round.rate);
     return others.every(
       (other) =>
-        medianStandardError(roundRatios(rates(strongbox), rates(other)).map(Math.log)) <=
+        (pairedRatioError(rates(strongbox), rates(other)) ?? Number.POSITIVE_INFINITY) <=
         settling.standardError,
     );
   };

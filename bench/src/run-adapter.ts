@@ -79,13 +79,13 @@ async function measureCells(
       );
     }
   }
+  const settle = config.settle(adapter);
   const fastest = new Map<string, number>();
   const cells: CellRounds[] = [];
   for (const op of config.ops) {
     for (const concurrency of CONCURRENCIES) {
       const durationMs = config.durationMs(adapter, concurrency);
       const warmupMs = config.warmupMs(adapter, concurrency);
-      const settle = config.settle(adapter);
       const rateKey = (contender: Contender) => `${contender.kind}/${concurrency}`;
       log(`${adapter} ${op} c${concurrency}`);
       await beforeCell?.();

@@ -20,18 +20,10 @@ export function renderTable(cells: readonly CellResult[]): string {
   for (const cell of cells) {
     const strongbox = cell.results[0];
     for (const result of cell.results) {
-      const paired =
-        result === strongbox || strongbox === undefined
-          ? null
-          : pairedRatio(strongbox.roundOpsPerSec, result.roundOpsPerSec);
-      const error =
-        result === strongbox || strongbox === undefined
-          ? undefined
-          : pairedRatioError(strongbox.roundOpsPerSec, result.roundOpsPerSec);
       const ratio =
-        paired === null
+        result === strongbox || strongbox === undefined
           ? ''
-          : `${paired.toFixed(2)}x${error === undefined ? '' : ` ±${(error * 100).toFixed(0)}%`}`;
+          : ratioText(strongbox.roundOpsPerSec, result.roundOpsPerSec);
       const roundTrips = cell.roundTripsPerOp?.[result.kind];
       rows.push([
         cell.adapter,
@@ -59,6 +51,14 @@ export function renderTable(cells: readonly CellResult[]): string {
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join(
     '\n',
   );
+}
+
+/** `0.86x ±3%` (the ± from three rounds on); empty when the contender finished nothing. */
+function ratioText(strongbox: readonly number[], other: readonly number[]): string {
+  const paired = pairedRatio(strongbox, other);
+  if (paired === null) return '';
+  const error = pairedRatioError(strongbox, other);
+  return `${paired.toFixed(2)}x${error === undefined ? '' : ` ±${(error * 100).toFixed(0)}%`}`;
 }
 
 function fixed(ms: number): string {

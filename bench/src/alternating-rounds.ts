@@ -33,23 +33,69 @@ export async function measureAlternating<Contender, Result>(
   plan: AlternatingPlan<Result>,
   measure: (contender: Contender, turn: Turn) => Promise<Result>,
 ): Promise<Result[][]> {
-  const warmupRounds = plan.warmupRounds ?? 0;
-  const results = contenders.map((): Result[] => []);
-  const lastRound = plan.extend?.maxRounds ?? plan.rounds;
-  for (let round = -warmupRounds; round < lastRound; round++) {
-    const recorded = round + 1;
-    if (recorded > plan.rounds && plan.extend?.settled(results)) break;
+  const rounds = new AlternatingRounds(contenders, plan, measure);
+  while (!rounds.done) await rounds.next();
+  return rounds.results;
+}
+
+/**
+ * {@link measureAlternating} one round at a time, so that the rounds of several cells can be
+ * interleaved: each cell's rounds then spread over the whole run instead of one stretch of it.
+ */
+export class AlternatingRounds<Contender, Result> {
+  /** Each contender's results (in the order given), one per recorded round so far. */
+  readonly results: Result[][];
+  readonly #contenders: readonly Contender[];
+  readonly #plan: AlternatingPlan<Result>;
+  readonly #measure: (contender: Contender, turn: Turn) => Promise<Result>;
+  readonly #warmupRounds: number;
+  /** The next round to run; negative while unrecorded warm-up rounds are left. */
+  #round: number;
+  #done = false;
+
+  constructor(
+    contenders: readonly Contender[],
+    plan: AlternatingPlan<Result>,
+    measure: (contender: Contender, turn: Turn) => Promise<Result>,
+  ) {
+    this.#contenders = contenders;
+    this.#plan = plan;
+    this.#measure = measure;
+    this.#warmupRounds = plan.warmupRounds ?? 0;
+    this.#round = -this.#warmupRounds;
+    this.results = contenders.map((): Result[] => []);
+  }
+
+  /** Whether every planned round has run and no more are wanted (see `AlternatingPlan.extend`). */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** Rounds recorded so far. */
+  get recorded(): number {
+    return Math.max(0, this.#round);
+  }
+
+  /** Run the next round: every contender once, starting one further along than last round. */
+  async next(): Promise<void> {
+    if (this.#done) throw new Error('alternating rounds: every round has run');
+    const round = this.#round;
+    const contenders = this.#contenders;
     for (let position = 0; position < contenders.length; position++) {
-      const index = (position + round + warmupRounds) % contenders.length;
-      const result = await measure(contenders[index] as Contender, {
+      const index = (position + round + this.#warmupRounds) % contenders.length;
+      const result = await this.#measure(contenders[index] as Contender, {
         index,
         round,
-        rounds: Math.max(plan.rounds, recorded),
+        rounds: Math.max(this.#plan.rounds, round + 1),
       });
-      if (round >= 0) results[index]?.push(result);
+      if (round >= 0) this.results[index]?.push(result);
     }
+    this.#round = round + 1;
+    const { extend } = this.#plan;
+    this.#done =
+      this.#round >= (extend?.maxRounds ?? this.#plan.rounds) ||
+      (this.#round >= this.#plan.rounds && (extend?.settled(this.results) ?? true));
   }
-  return results;
 }
 
 /**

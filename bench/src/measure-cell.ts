@@ -1,4 +1,4 @@
-import { collectGarbage, measureAlternating } from './alternating-rounds.js';
+import { AlternatingRounds, collectGarbage } from './alternating-rounds.js';
 import { type LoopShape, runClosedLoop } from './closed-loop.js';
 import type { RatioSettling } from './config.js';
 import type { Contender, ContenderKind, OpName } from './contender.js';
@@ -60,14 +60,17 @@ export interface ContenderRounds {
   rounds: Measurement[];
 }
 
-/** Measure a cell: every contender once per round, in alternating rounds. */
-export async function measureCell(plan: CellPlan): Promise<ContenderRounds[]> {
+/**
+ * A cell's alternating rounds (every contender once per round), for the caller to run one round
+ * at a time: an adapter's cells take turns round by round (see `runAdapterCells`).
+ */
+export function cellRounds(plan: CellPlan): AlternatingRounds<Contender, Measurement> {
   const shape: LoopShape = {
     concurrency: plan.concurrency,
     warmupMs: plan.warmupMs,
     durationMs: plan.durationMs,
   };
-  const measured = await measureAlternating(
+  return new AlternatingRounds(
     plan.contenders,
     {
       rounds: plan.rounds,
@@ -91,10 +94,17 @@ export async function measureCell(plan: CellPlan): Promise<ContenderRounds[]> {
       return { rate, latency: result.latency, totalOps: result.totalOps, counters };
     },
   );
+}
+
+/** A cell's measurements by contender, in the plan's order (Strongbox first). */
+export function byContender(
+  plan: CellPlan,
+  measured: readonly (readonly Measurement[])[],
+): ContenderRounds[] {
   return plan.contenders.map((contender, index) => ({
     kind: contender.kind,
     description: contender.description,
-    rounds: measured[index] ?? [],
+    rounds: [...(measured[index] ?? [])],
   }));
 }
 

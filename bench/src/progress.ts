@@ -4,6 +4,8 @@ import { log } from './format.js';
 interface PlannedStep {
   /** Measured time the step is planned to take; what it really takes includes set-up. */
   plannedMs: number;
+  /** Planned time of the parts already measured (rounds of a cell). */
+  doneMs: number;
   done: boolean;
 }
 
@@ -20,32 +22,51 @@ export class RunProgress {
   /** Add a step, or change its planned length once more is known (e.g. its contender count). */
   plan(id: string, plannedMs: number): void {
     const step = this.#steps.get(id);
-    if (step === undefined) this.#steps.set(id, { plannedMs, done: false });
+    if (step === undefined) this.#steps.set(id, { plannedMs, doneMs: 0, done: false });
     else step.plannedMs = plannedMs;
+  }
+
+  /**
+   * Count `ms` more of a step's planned time as measured (a round of a cell). A step may outgrow
+   * its plan (rounds added until ratios settle): its plan then grows with it.
+   */
+  advance(id: string, ms: number): void {
+    const step = this.#step(id);
+    step.doneMs += ms;
+    step.plannedMs = Math.max(step.plannedMs, step.doneMs);
   }
 
   /** Mark a step finished and log the overall progress. */
   finish(id: string): void {
-    const step = this.#steps.get(id);
-    if (step === undefined) throw new Error(`progress: unplanned step ${id}`);
+    const step = this.#step(id);
     step.done = true;
+    step.doneMs = step.plannedMs;
     log(this.describe());
   }
 
-  /** `progress 12/56 (21 %), 2 min so far, about 8 min left` (before any step: the planned total). */
+  /**
+   * `progress 21 % (12/56 steps), 2 min so far, about 8 min left` (before any measurement: the
+   * planned total). The share is of the planned time, so rounds of unfinished cells count.
+   */
   describe(): string {
     const steps = [...this.#steps.values()];
-    const done = steps.filter((step) => step.done);
-    const plannedDone = sum(done.map((step) => step.plannedMs));
-    const plannedLeft = sum(steps.filter((step) => !step.done).map((step) => step.plannedMs));
+    const plannedDone = sum(steps.map((step) => step.doneMs));
+    const plannedLeft = sum(steps.map((step) => step.plannedMs - step.doneMs));
     const elapsedMs = performance.now() - this.#startedAt;
-    const share = `${done.length}/${steps.length} (${Math.round((done.length / steps.length) * 100)} %)`;
+    const finished = steps.filter((step) => step.done).length;
+    const share = `${Math.round((plannedDone / (plannedDone + plannedLeft)) * 100)} % (${finished}/${steps.length} steps)`;
     if (plannedDone === 0) {
       // Set-up, seeding and garbage collection come on top of the planned measurements.
       return `progress ${share}, ${formatDuration(plannedLeft)} of measurements planned`;
     }
     const leftMs = (elapsedMs / plannedDone) * plannedLeft;
     return `progress ${share}, ${formatDuration(elapsedMs)} so far, about ${formatDuration(leftMs)} left`;
+  }
+
+  #step(id: string): PlannedStep {
+    const step = this.#steps.get(id);
+    if (step === undefined) throw new Error(`progress: unplanned step ${id}`);
+    return step;
   }
 }
 

@@ -2,7 +2,13 @@ import type { AdapterSetup } from './adapters.js';
 import { type AdapterName, type BenchConfig, CONCURRENCIES } from './config.js';
 import type { Contender, OpName } from './contender.js';
 import { log } from './format.js';
-import { type ContenderRounds, measureCell, summarizeRounds } from './measure-cell.js';
+import {
+  byContender,
+  type CellPlan,
+  type ContenderRounds,
+  cellRounds,
+  summarizeRounds,
+} from './measure-cell.js';
 import type { RunProgress } from './progress.js';
 import type { CellResult } from './records.js';
 
@@ -43,7 +49,7 @@ export function plannedCellMs(
 
 /**
  * Measure every configured op × concurrency of the adapter `setup` started, on contenders it
- * builds for the run and closes after. Each finished cell moves `progress` on, when given.
+ * builds for the run and closes after. Each finished round moves `progress` on, when given.
  */
 export async function runAdapterCells(
   setup: AdapterSetup,
@@ -52,44 +58,36 @@ export async function runAdapterCells(
 ): Promise<CellRounds[]> {
   const contenders = await setup.contenders();
   try {
-    return await measureCells(setup.name, contenders, config, progress, setup.beforeCell);
+    return await measureCells(setup.name, contenders, config, progress, setup.beforeRound);
   } finally {
     await Promise.all(contenders.map((contender) => contender.close()));
   }
 }
 
 /**
- * Contenders lacking an op are left out of that cell. `delete` seeds keys from the fastest rate
- * each contender showed so far. `beforeCell` runs before each cell (Postgres forces a checkpoint
- * there).
+ * The cells take turns: round 1 of every cell, then round 2 of every cell still going, and so
+ * on. The machine's slow and fast stretches last minutes on this machine kind, longer than a
+ * cell's rounds in a row take, so a cell measured in one stretch reads that stretch's ratio;
+ * interleaved, each cell's rounds spread over the whole adapter's run and sample all of them.
+ * Contenders lacking an op are left out of that cell. `delete` seeds keys from the fastest
+ * rate each contender showed so far. `beforeRound` runs before each round of a cell (Postgres
+ * forces a checkpoint there).
  */
 async function measureCells(
   adapter: AdapterName,
   contenders: readonly Contender[],
   config: BenchConfig,
   progress: RunProgress | undefined,
-  beforeCell?: () => Promise<void>,
+  beforeRound?: () => Promise<void>,
 ): Promise<CellRounds[]> {
-  for (const op of config.ops) {
-    for (const concurrency of CONCURRENCIES) {
-      const taking = contenders.filter((contender) => contender.ops.has(op)).length;
-      progress?.plan(
-        cellStep(adapter, op, concurrency),
-        plannedCellMs(config, adapter, op, concurrency, taking),
-      );
-    }
-  }
   const settle = config.settle(adapter);
   const fastest = new Map<string, number>();
-  const cells: CellRounds[] = [];
-  for (const op of config.ops) {
-    for (const concurrency of CONCURRENCIES) {
+  const rateKey = (kind: string, concurrency: number) => `${kind}/${concurrency}`;
+  const cells = config.ops.flatMap((op) =>
+    CONCURRENCIES.map((concurrency) => {
       const durationMs = config.durationMs(adapter, concurrency);
       const warmupMs = config.warmupMs(adapter, concurrency);
-      const rateKey = (contender: Contender) => `${contender.kind}/${concurrency}`;
-      log(`${adapter} ${op} c${concurrency}`);
-      await beforeCell?.();
-      const measured = await measureCell({
+      const plan: CellPlan = {
         adapter,
         op,
         concurrency,
@@ -99,20 +97,39 @@ async function measureCells(
         warmupMs,
         durationMs,
         capacity: (contender) => {
-          const rate = fastest.get(rateKey(contender)) ?? 50_000;
+          const rate = fastest.get(rateKey(contender.kind, concurrency)) ?? 50_000;
           const wanted = Math.ceil((rate * DELETE_HEADROOM * (warmupMs + durationMs)) / 1000);
           return Math.min(config.maxDeleteKeys, wanted);
         },
+      };
+      const step = cellStep(adapter, op, concurrency);
+      const roundMs = plan.contenders.length * (warmupMs + durationMs);
+      progress?.plan(step, plannedCellMs(config, adapter, op, concurrency, plan.contenders.length));
+      return { plan, step, roundMs, rounds: cellRounds(plan) };
+    }),
+  );
+  for (let sweep = 1; cells.some((cell) => !cell.rounds.done); sweep++) {
+    const going = cells.filter((cell) => !cell.rounds.done);
+    log(`${adapter}: round ${sweep} of ${going.length} cell(s)`);
+    for (const cell of going) {
+      await beforeRound?.();
+      await cell.rounds.next();
+      cell.rounds.results.forEach((rounds, index) => {
+        const key = rateKey(cell.plan.contenders[index]?.kind ?? '', cell.plan.concurrency);
+        fastest.set(key, Math.max(fastest.get(key) ?? 0, rounds.at(-1)?.rate ?? 0));
       });
-      for (const { kind, rounds } of measured) {
-        const key = `${kind}/${concurrency}`;
-        fastest.set(key, Math.max(fastest.get(key) ?? 0, ...rounds.map((round) => round.rate)));
-      }
-      cells.push({ adapter, op, concurrency, contenders: measured });
-      progress?.finish(cellStep(adapter, op, concurrency));
+      progress?.advance(cell.step, cell.roundMs);
+      if (cell.rounds.done) progress?.finish(cell.step);
     }
+    // A cell finishing logs the progress already.
+    if (progress && !going.some((cell) => cell.rounds.done)) log(progress.describe());
   }
-  return cells;
+  return cells.map(({ plan, rounds }) => ({
+    adapter,
+    op: plan.op,
+    concurrency: plan.concurrency,
+    contenders: byContender(plan, rounds.results),
+  }));
 }
 
 /** A cell's rounds summarized: each contender's median rate, pooled latency, summed counters. */

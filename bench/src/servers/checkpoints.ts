@@ -3,8 +3,8 @@ import postgres from 'postgres';
 /**
  * Checkpoint control for the bench's Postgres. A checkpoint writes every dirty page; a timed
  * one (every `checkpoint_timeout`, 5 min stock) landing inside a measurement slows whichever
- * contender it hits. Forcing one just before a cell or a sustained run restarts that timer, so
- * none lands inside: all contenders then run under the same conditions.
+ * contender it hits. Forcing one just before a cell's round or a sustained run restarts that
+ * timer, so none lands inside: all contenders then run under the same conditions.
  */
 export interface Checkpoints {
   /** Force a checkpoint now and wait for it. */

@@ -51,7 +51,7 @@ export class AlternatingRounds<Contender, Result> {
   readonly #warmupRounds: number;
   /** The next round to run; negative while unrecorded warm-up rounds are left. */
   #round: number;
-  #done = false;
+  #done: boolean;
 
   constructor(
     contenders: readonly Contender[],
@@ -64,16 +64,12 @@ export class AlternatingRounds<Contender, Result> {
     this.#warmupRounds = plan.warmupRounds ?? 0;
     this.#round = -this.#warmupRounds;
     this.results = contenders.map((): Result[] => []);
+    this.#done = this.#finished();
   }
 
   /** Whether every planned round has run and no more are wanted (see `AlternatingPlan.extend`). */
   get done(): boolean {
     return this.#done;
-  }
-
-  /** Rounds recorded so far. */
-  get recorded(): number {
-    return Math.max(0, this.#round);
   }
 
   /** Run the next round: every contender once, starting one further along than last round. */
@@ -91,10 +87,17 @@ export class AlternatingRounds<Contender, Result> {
       if (round >= 0) this.results[index]?.push(result);
     }
     this.#round = round + 1;
-    const { extend } = this.#plan;
-    this.#done =
-      this.#round >= (extend?.maxRounds ?? this.#plan.rounds) ||
-      (this.#round >= this.#plan.rounds && (extend?.settled(this.results) ?? true));
+    this.#done = this.#finished();
+  }
+
+  /** Whether the rounds so far are all there will be: all planned, and no more wanted. */
+  #finished(): boolean {
+    const { rounds, extend } = this.#plan;
+    const round = this.#round;
+    return (
+      round >= (extend?.maxRounds ?? rounds) ||
+      (round >= rounds && (extend?.settled(this.results) ?? true))
+    );
   }
 }
 

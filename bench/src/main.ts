@@ -134,6 +134,7 @@ function methodOf(config: BenchConfig): RunContext['method'] {
       (config.adapters.includes('memory')
         ? `; memory: ${memoryRounds} in each of ${memoryProcesses} processes (${memoryRounds * memoryProcesses} in all)`
         : ''),
+    cellOrder: 'interleaved',
     warmupMs,
     durationMs,
     sustainedMs: config.sustainedMs,
@@ -183,7 +184,7 @@ async function measureCells(
   const processes = config.processes(setup.name);
   if (processes > 1) {
     const cells = await measureInProcesses(setup.name, processes, process.argv.slice(2));
-    for (const cell of cells) progress.finish(cellStep(cell.adapter, cell.op, cell.concurrency));
+    progress.finish(...cells.map((cell) => cellStep(cell.adapter, cell.op, cell.concurrency)));
     return cells;
   }
   return runAdapterCells(setup, config, progress);

@@ -96,12 +96,12 @@ export function cellRounds(plan: CellPlan): AlternatingRounds<Contender, Measure
   );
 }
 
-/** A cell's measurements by contender, in the plan's order (Strongbox first). */
+/** A cell's measurements by contender, `measured` in the order of `contenders` (Strongbox first). */
 export function byContender(
-  plan: CellPlan,
+  contenders: readonly Contender[],
   measured: readonly (readonly Measurement[])[],
 ): ContenderRounds[] {
-  return plan.contenders.map((contender, index) => ({
+  return contenders.map((contender, index) => ({
     kind: contender.kind,
     description: contender.description,
     rounds: [...(measured[index] ?? [])],

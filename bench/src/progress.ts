@@ -10,10 +10,10 @@ interface PlannedStep {
 }
 
 /**
- * Overall progress of a long run: steps done out of the total, and the time left, estimated
- * from the planned length of the remaining steps scaled by how much longer than planned the
- * finished ones took (seeding, garbage collection, checkpoints and server start-up are not in
- * the plan).
+ * Overall progress of a long run: the share of the planned measurement time done, steps
+ * finished out of the total, and the time left, estimated from the planned time left scaled by
+ * how much longer than planned the measured part took (seeding, garbage collection,
+ * checkpoints and server start-up are not in the plan).
  */
 export class RunProgress {
   readonly #steps = new Map<string, PlannedStep>();
@@ -23,7 +23,7 @@ export class RunProgress {
   plan(id: string, plannedMs: number): void {
     const step = this.#steps.get(id);
     if (step === undefined) this.#steps.set(id, { plannedMs, doneMs: 0, done: false });
-    else step.plannedMs = plannedMs;
+    else step.plannedMs = Math.max(plannedMs, step.doneMs);
   }
 
   /**
@@ -36,11 +36,16 @@ export class RunProgress {
     step.plannedMs = Math.max(step.plannedMs, step.doneMs);
   }
 
-  /** Mark a step finished and log the overall progress. */
-  finish(id: string): void {
-    const step = this.#step(id);
-    step.done = true;
-    step.doneMs = step.plannedMs;
+  /**
+   * Mark the steps given finished, then log the overall progress once (with none given: after
+   * rounds that moved unfinished steps on).
+   */
+  finish(...ids: string[]): void {
+    for (const id of ids) {
+      const step = this.#step(id);
+      step.done = true;
+      step.doneMs = step.plannedMs;
+    }
     log(this.describe());
   }
 
@@ -54,7 +59,9 @@ export class RunProgress {
     const plannedLeft = sum(steps.map((step) => step.plannedMs - step.doneMs));
     const elapsedMs = performance.now() - this.#startedAt;
     const finished = steps.filter((step) => step.done).length;
-    const share = `${Math.round((plannedDone / (plannedDone + plannedLeft)) * 100)} % (${finished}/${steps.length} steps)`;
+    const planned = plannedDone + plannedLeft;
+    const percent = planned === 0 ? 100 : Math.round((plannedDone / planned) * 100);
+    const share = `${percent} % (${finished}/${steps.length} steps)`;
     if (plannedDone === 0) {
       // Set-up, seeding and garbage collection come on top of the planned measurements.
       return `progress ${share}, ${formatDuration(plannedLeft)} of measurements planned`;

@@ -49,7 +49,14 @@ export function plannedCellMs(
 
 /**
  * Measure every configured op × concurrency of the adapter `setup` started, on contenders it
- * builds for the run and closes after. Each finished round moves `progress` on, when given.
+ * builds for the run and closes after. Each round of cells moves `progress` on, when given.
+ *
+ * The cells take turns: round 1 of every cell, then round 2 of every cell still going, and so
+ * on. The machine's load changes within seconds (which alternating contenders within a round
+ * handles) and also in slow and fast stretches lasting minutes on this machine kind, longer
+ * than a cell's rounds in a row take: a cell measured within one stretch reads that stretch's
+ * ratio. Interleaved, each cell's first seven rounds spread over the adapter's whole run; the
+ * rounds added until a ratio settles spread over the cells still going.
  */
 export async function runAdapterCells(
   setup: AdapterSetup,
@@ -65,20 +72,16 @@ export async function runAdapterCells(
 }
 
 /**
- * The cells take turns: round 1 of every cell, then round 2 of every cell still going, and so
- * on. The machine's slow and fast stretches last minutes on this machine kind, longer than a
- * cell's rounds in a row take, so a cell measured in one stretch reads that stretch's ratio;
- * interleaved, each cell's rounds spread over the whole adapter's run and sample all of them.
- * Contenders lacking an op are left out of that cell. `delete` seeds keys from the fastest
- * rate each contender showed so far. `beforeRound` runs before each round of a cell (Postgres
- * forces a checkpoint there).
+ * The cells of {@link runAdapterCells}, in turns. Contenders lacking an op are left out of that
+ * cell. `delete` seeds keys from the fastest rate each contender showed so far. `beforeRound`
+ * runs before each round of a cell (Postgres forces a checkpoint there when one is due).
  */
 async function measureCells(
   adapter: AdapterName,
   contenders: readonly Contender[],
   config: BenchConfig,
   progress: RunProgress | undefined,
-  beforeRound?: () => Promise<void>,
+  beforeRound?: (ms: number) => Promise<void>,
 ): Promise<CellRounds[]> {
   const settle = config.settle(adapter);
   const fastest = new Map<string, number>();
@@ -110,25 +113,24 @@ async function measureCells(
   );
   for (let sweep = 1; cells.some((cell) => !cell.rounds.done); sweep++) {
     const going = cells.filter((cell) => !cell.rounds.done);
-    log(`${adapter}: round ${sweep} of ${going.length} cell(s)`);
+    log(`${adapter}: round ${sweep}, ${going.length} cell(s) going`);
     for (const cell of going) {
-      await beforeRound?.();
+      await beforeRound?.(cell.roundMs);
       await cell.rounds.next();
-      cell.rounds.results.forEach((rounds, index) => {
-        const key = rateKey(cell.plan.contenders[index]?.kind ?? '', cell.plan.concurrency);
-        fastest.set(key, Math.max(fastest.get(key) ?? 0, rounds.at(-1)?.rate ?? 0));
+      cell.plan.contenders.forEach((contender, index) => {
+        const key = rateKey(contender.kind, cell.plan.concurrency);
+        const rate = cell.rounds.results[index]?.at(-1)?.rate ?? 0;
+        fastest.set(key, Math.max(fastest.get(key) ?? 0, rate));
       });
       progress?.advance(cell.step, cell.roundMs);
-      if (cell.rounds.done) progress?.finish(cell.step);
     }
-    // A cell finishing logs the progress already.
-    if (progress && !going.some((cell) => cell.rounds.done)) log(progress.describe());
+    progress?.finish(...going.filter((cell) => cell.rounds.done).map((cell) => cell.step));
   }
   return cells.map(({ plan, rounds }) => ({
     adapter,
     op: plan.op,
     concurrency: plan.concurrency,
-    contenders: byContender(plan, rounds.results),
+    contenders: byContender(plan.contenders, rounds.results),
   }));
 }
 

@@ -141,6 +141,13 @@ function methodSection(records: readonly BenchRecord[], context: RunContext): st
     '  rounds, ± half their range relative to it (0 % with one round); p50/p99 come from all rounds.',
     '  A ratio is the median of the per-round ratios, each taken between two measurements of the',
     `  same round. Rounds per cell: ${context.method.rounds}.`,
+    ...(context.method.cellOrder === 'interleaved'
+      ? [
+          "- An adapter's cells take turns as well: round 1 of every cell, then round 2 of every cell",
+          "  still going, and so on, so that a cell's rounds spread over the adapter's whole run",
+          "  instead of one stretch of the machine's load.",
+        ]
+      : []),
     "- `raw` sends exactly what the adapter sends (the adapter's own SQL or Lua, its driver options",
     '  and, on Redis, its one-write-per-tick batching): the cost of the adapter layer alone. On',
     '  Postgres, `raw-pipelined` (only when the adapter does not already pipeline alike) is',
@@ -156,7 +163,10 @@ function methodSection(records: readonly BenchRecord[], context: RunContext): st
     '  protocol (Postgres Sync/Flush/Query messages, Redis RESP commands), in a separate pass at',
     `  c64 (${context.method.roundTripMs} ms per op and contender after a warm-up), so the proxy never slows the timed runs.`,
     '- Servers: throwaway PostgreSQL with stock durability (fsync on, synchronous commit) and Redis',
-    '  with its stock RDB snapshots, settings below. A Postgres checkpoint is forced before each cell',
+    '  with its stock RDB snapshots, settings below.',
+    context.method.cellOrder === 'interleaved'
+      ? '  A Postgres checkpoint is forced before any round of a cell that a timed one could land in,'
+      : '  A Postgres checkpoint is forced before each cell,',
     '  so that no timed checkpoint lands inside a measurement and slows only the contender it hits.',
     '',
   ];

@@ -42,6 +42,8 @@ export interface BenchConfig {
   processes(adapter: AdapterName): number;
   /** Whether and how far a cell's rounds extend until its ratios settle (see {@link QUICK_SETTLING}). */
   settle(adapter: AdapterName): RatioSettling | undefined;
+  /** Whether the adapter's cells take turns round by round (see {@link interleavesCells}). */
+  interleaved(adapter: AdapterName): boolean;
   /** Warm-up before each measurement, same workers, not counted. */
   warmupMs(adapter: AdapterName, concurrency: number): number;
   /** Length of one measurement. */
@@ -83,13 +85,15 @@ export const QUICK_ROUNDS = 7;
  * Quick networked cells go on past {@link QUICK_ROUNDS} until every ratio's median has a
  * standard error of at most 2.5 % (so two runs' medians differ by about 3.5 % or less, one
  * standard deviation), 21 rounds at most. One round's ratio varies by 5–12 % on this 2-core
- * machine kind (client and servers share the cores; the noise comes in states lasting
- * seconds, so only more rounds average it): seven rounds left two quick runs 5–8 % apart on
- * the noisiest rows and 9 of 108 rows more than 10 % apart (2026-12-02). Quiet cells stop at
- * seven; Postgres c64 and Redis Cluster cells take more. On a noisy day (one round's ratio
- * 10–25 % apart) most cells run to 21 rounds, about 37 minutes in all, and two runs
- * disagreed beyond 10 % on 27 of 108 rows, against 47 of the 94 networked rows when the same
- * runs are cut to seven rounds.
+ * machine kind on a quiet day and by 25–30 % on a noisy one (client and servers share the
+ * cores; the noise comes in states lasting seconds, which only more rounds average, and in
+ * drifts over minutes, which {@link interleavesCells} spreads). On a quiet day seven rounds
+ * left 9 of 108 rows of two quick runs more than 10 % apart (2026-12-02); quiet cells stop at
+ * seven, Postgres c64 and Redis Cluster cells take more. On a noisy day most cells run to 21
+ * rounds, about 37 minutes in all, and two runs disagreed beyond 10 % on 27 of 108 rows (cells
+ * back to back; 47 of the 94 networked rows when cut to seven rounds) and on 32 of 108 with
+ * networked cells interleaved, on a still noisier day, their differences matching the ratios'
+ * own standard errors.
  */
 export const QUICK_SETTLING: RatioSettling = { maxRounds: 21, standardError: 0.025 };
 
@@ -103,6 +107,21 @@ export const QUICK_SETTLING: RatioSettling = { maxRounds: 21, standardError: 0.0
  */
 export const MEMORY_PROCESSES = { quick: 5, full: 3 } as const;
 const QUICK_MEMORY_ROUNDS = 3;
+
+/**
+ * Networked adapters' cells take turns round by round (round 1 of every cell, then round 2, …;
+ * see `runAdapterCells`): the machine's speed also drifts over minutes (a minute's mean
+ * deviation of a measurement from its median moved by ±10–19 % in one quick run, 2026-12-02),
+ * and a cell run back to back reads one stretch of it. Memory cells keep their rounds back to
+ * back: their rounds already spread over the whole memory run through the pooled processes
+ * (see {@link MEMORY_PROCESSES}), and interleaving them within a process did not make two runs
+ * agree better (root-mean-square difference 9.9 % interleaved, 11.0 % back to back, one noisy
+ * day) while it scattered a process's `get` c1 rounds wider (0.23–1.54× ÷ Map against
+ * 0.46–0.73×): every op's code is then re-optimized around the others'.
+ */
+export function interleavesCells(adapter: AdapterName): boolean {
+  return adapter !== 'memory';
+}
 
 /** Quick mode's warm-up: past the slow stretch after each measurement's garbage collection. */
 export function quickWarmupMs(networked: boolean, concurrency: number): number {
@@ -147,6 +166,7 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
       processes: (adapter) => (adapter === 'memory' ? MEMORY_PROCESSES.quick : 1),
       settle: (adapter) =>
         adapter === 'memory' || fixedRounds !== undefined ? undefined : QUICK_SETTLING,
+      interleaved: interleavesCells,
       warmupMs: (adapter, concurrency) => quickWarmupMs(adapter !== 'memory', concurrency),
       durationMs: (adapter, concurrency) => (adapter !== 'memory' && concurrency === 1 ? 300 : 200),
       sustainedMs: 2_000,
@@ -165,6 +185,7 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
       fixedRounds ?? (adapter === 'memory' || concurrency === 1 || TARGET_OPS.includes(op) ? 2 : 1),
     processes: (adapter) => (adapter === 'memory' ? MEMORY_PROCESSES.full : 1),
     settle: () => undefined,
+    interleaved: interleavesCells,
     warmupMs: (adapter) => (adapter === 'memory' ? 200 : 500),
     durationMs: (adapter, concurrency) =>
       adapter === 'memory' ? 1_000 : concurrency === 1 ? 1_500 : 10_000,

@@ -134,7 +134,7 @@ function methodOf(config: BenchConfig): RunContext['method'] {
       (config.adapters.includes('memory')
         ? `; memory: ${memoryRounds} in each of ${memoryProcesses} processes (${memoryRounds * memoryProcesses} in all)`
         : ''),
-    cellOrder: 'interleaved',
+    interleaved: config.adapters.filter((adapter) => config.interleaved(adapter)),
     warmupMs,
     durationMs,
     sustainedMs: config.sustainedMs,

@@ -51,12 +51,13 @@ export function plannedCellMs(
  * Measure every configured op × concurrency of the adapter `setup` started, on contenders it
  * builds for the run and closes after. Each round of cells moves `progress` on, when given.
  *
- * The cells take turns: round 1 of every cell, then round 2 of every cell still going, and so
- * on. The machine's load changes within seconds (which alternating contenders within a round
- * handles) and also in slow and fast stretches lasting minutes on this machine kind, longer
- * than a cell's rounds in a row take: a cell measured within one stretch reads that stretch's
- * ratio. Interleaved, each cell's first seven rounds spread over the adapter's whole run; the
- * rounds added until a ratio settles spread over the cells still going.
+ * Where `config.interleaved` says so (networked adapters), the cells take turns: round 1 of
+ * every cell, then round 2 of every cell still going, and so on. The machine's load changes
+ * within seconds (which alternating contenders within a round handles) and also in slow and
+ * fast stretches lasting minutes on this machine kind, longer than a cell's rounds in a row
+ * take: a cell measured within one stretch reads that stretch's ratio. Interleaved, each cell's
+ * first seven rounds spread over the adapter's whole run; the rounds added until a ratio
+ * settles spread over the cells still going. Otherwise each cell runs its rounds back to back.
  */
 export async function runAdapterCells(
   setup: AdapterSetup,
@@ -72,7 +73,7 @@ export async function runAdapterCells(
 }
 
 /**
- * The cells of {@link runAdapterCells}, in turns. Contenders lacking an op are left out of that
+ * The cells of {@link runAdapterCells}, in turns or one after another. Contenders lacking an op are left out of that
  * cell. `delete` seeds keys from the fastest rate each contender showed so far. `beforeRound`
  * runs before each round of a cell (Postgres forces a checkpoint there when one is due).
  */
@@ -111,20 +112,23 @@ async function measureCells(
       return { plan, step, roundMs, rounds: cellRounds(plan) };
     }),
   );
-  for (let sweep = 1; cells.some((cell) => !cell.rounds.done); sweep++) {
-    const going = cells.filter((cell) => !cell.rounds.done);
-    log(`${adapter}: round ${sweep}, ${going.length} cell(s) going`);
-    for (const cell of going) {
-      await beforeRound?.(cell.roundMs);
-      await cell.rounds.next();
-      cell.plan.contenders.forEach((contender, index) => {
-        const key = rateKey(contender.kind, cell.plan.concurrency);
-        const rate = cell.rounds.results[index]?.at(-1)?.rate ?? 0;
-        fastest.set(key, Math.max(fastest.get(key) ?? 0, rate));
-      });
-      progress?.advance(cell.step, cell.roundMs);
+  const turns = config.interleaved(adapter) ? [cells] : cells.map((cell) => [cell]);
+  for (const taking of turns) {
+    for (let sweep = 1; taking.some((cell) => !cell.rounds.done); sweep++) {
+      const going = taking.filter((cell) => !cell.rounds.done);
+      if (going.length > 1) log(`${adapter}: round ${sweep}, ${going.length} cells going`);
+      for (const cell of going) {
+        await beforeRound?.(cell.roundMs);
+        await cell.rounds.next();
+        cell.plan.contenders.forEach((contender, index) => {
+          const key = rateKey(contender.kind, cell.plan.concurrency);
+          const rate = cell.rounds.results[index]?.at(-1)?.rate ?? 0;
+          fastest.set(key, Math.max(fastest.get(key) ?? 0, rate));
+        });
+        progress?.advance(cell.step, cell.roundMs);
+      }
+      progress?.finish(...going.filter((cell) => cell.rounds.done).map((cell) => cell.step));
     }
-    progress?.finish(...going.filter((cell) => cell.rounds.done).map((cell) => cell.step));
   }
   return cells.map(({ plan, rounds }) => ({
     adapter,

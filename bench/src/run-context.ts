@@ -14,11 +14,11 @@ export interface RunContext {
     /** How many rounds each cell had, as text (`2`, or `2; 1 at c64 for ...`). */
     rounds: string;
     /**
-     * `interleaved`: an adapter's cells took turns round by round, a Postgres checkpoint forced
-     * only when a timed one could land in the next round. Absent in earlier runs: each cell ran
-     * its rounds back to back after a forced checkpoint.
+     * Adapters whose cells took turns round by round, a Postgres checkpoint forced only when a
+     * timed one could land in the next round. Absent in earlier runs: every cell ran its rounds
+     * back to back, after a forced checkpoint on Postgres.
      */
-    cellOrder?: 'interleaved';
+    interleaved?: AdapterName[];
     /** By adapter and concurrency (runs before 2026-12-02 recorded one number per adapter). */
     warmupMs: Partial<Record<AdapterName, { c1: number; c64: number } | number>>;
     durationMs: Partial<Record<AdapterName, { c1: number; c64: number }>>;

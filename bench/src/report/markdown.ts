@@ -131,6 +131,7 @@ function methodSection(records: readonly BenchRecord[], context: RunContext): st
   const durations = Object.entries(context.method.durationMs)
     .map(([adapter, d]) => `${adapter} ${d.c1 / 1000} s at c1, ${d.c64 / 1000} s at c64`)
     .join('; ');
+  const interleaved = context.method.interleaved ?? [];
   return [
     '## Method',
     '',
@@ -141,11 +142,11 @@ function methodSection(records: readonly BenchRecord[], context: RunContext): st
     '  rounds, ± half their range relative to it (0 % with one round); p50/p99 come from all rounds.',
     '  A ratio is the median of the per-round ratios, each taken between two measurements of the',
     `  same round. Rounds per cell: ${context.method.rounds}.`,
-    ...(context.method.cellOrder === 'interleaved'
+    ...(interleaved.length > 0
       ? [
-          "- An adapter's cells take turns as well: round 1 of every cell, then round 2 of every cell",
-          "  still going, and so on, so that a cell's rounds spread over the adapter's whole run",
-          "  instead of one stretch of the machine's load.",
+          `- The cells of ${interleaved.join(', ')} take turns as well: round 1 of every cell, then`,
+          "  round 2 of every cell still going, and so on, so that a cell's rounds spread over the",
+          "  adapter's whole run instead of one stretch of the machine's load.",
         ]
       : []),
     "- `raw` sends exactly what the adapter sends (the adapter's own SQL or Lua, its driver options",
@@ -164,7 +165,7 @@ function methodSection(records: readonly BenchRecord[], context: RunContext): st
     `  c64 (${context.method.roundTripMs} ms per op and contender after a warm-up), so the proxy never slows the timed runs.`,
     '- Servers: throwaway PostgreSQL with stock durability (fsync on, synchronous commit) and Redis',
     '  with its stock RDB snapshots, settings below.',
-    context.method.cellOrder === 'interleaved'
+    interleaved.includes('postgres')
       ? '  A Postgres checkpoint is forced before any round of a cell that a timed one could land in,'
       : '  A Postgres checkpoint is forced before each cell,',
     '  so that no timed checkpoint lands inside a measurement and slows only the contender it hits.',

@@ -85,15 +85,15 @@ export const QUICK_ROUNDS = 7;
  * Quick networked cells go on past {@link QUICK_ROUNDS} until every ratio's median has a
  * standard error of at most 2.5 % (so two runs' medians differ by about 3.5 % or less, one
  * standard deviation), 21 rounds at most. One round's ratio varies by 5–12 % on this 2-core
- * machine kind on a quiet day and by 25–30 % on a noisy one (client and servers share the
+ * machine kind on a quiet day and by 24–27 % on a noisy one (client and servers share the
  * cores; the noise comes in states lasting seconds, which only more rounds average, and in
  * drifts over minutes, which {@link interleavesCells} spreads). On a quiet day seven rounds
  * left 9 of 108 rows of two quick runs more than 10 % apart (2026-12-02); quiet cells stop at
- * seven, Postgres c64 and Redis Cluster cells take more. On a noisy day most cells run to 21
- * rounds, about 37 minutes in all, and two runs disagreed beyond 10 % on 27 of 108 rows (cells
- * back to back; 47 of the 94 networked rows when cut to seven rounds) and on 32 of 108 with
- * networked cells interleaved, on a still noisier day, their differences matching the ratios'
- * own standard errors.
+ * seven, Postgres c64 and Redis Cluster cells take more. On noisy days most cells run to 21
+ * rounds, about 37 minutes in all: two runs disagreed beyond 10 % on 27 of 108 rows with cells
+ * back to back (one round's ratio 10–25 % apart; 47 of the 94 networked rows when cut to seven
+ * rounds) and on 32 of 108 with networked cells interleaved (24–27 %), their differences close
+ * to the ratios' own standard errors.
  */
 export const QUICK_SETTLING: RatioSettling = { maxRounds: 21, standardError: 0.025 };
 
@@ -114,14 +114,23 @@ const QUICK_MEMORY_ROUNDS = 3;
  * deviation of a measurement from its median moved by ±10–19 % in one quick run, 2026-12-02),
  * and a cell run back to back reads one stretch of it. Memory cells keep their rounds back to
  * back: their rounds already spread over the whole memory run through the pooled processes
- * (see {@link MEMORY_PROCESSES}), and interleaving them within a process did not make two runs
- * agree better (root-mean-square difference 9.9 % interleaved, 11.0 % back to back, one noisy
- * day) while it scattered a process's `get` c1 rounds wider (0.23–1.54× ÷ Map against
- * 0.46–0.73×): every op's code is then re-optimized around the others'.
+ * (see {@link MEMORY_PROCESSES}), and interleaving them within a process made two runs agree
+ * about as well (root-mean-square difference 9.9 % interleaved, 11.0 % back to back, one pair
+ * each on one noisy day) while it scattered a process's `get` c1 rounds wider (0.23–1.54× ÷
+ * Map against 0.46–0.73×): every op's code is then re-optimized around the others'.
  */
-export function interleavesCells(adapter: AdapterName): boolean {
+function interleavesCells(adapter: AdapterName): boolean {
   return adapter !== 'memory';
 }
+
+/**
+ * Most keys a quick `delete` measurement seeds. Raw ioredis deletes up to 280k keys/s at c64,
+ * 180k in a quick measurement's 500 ms with the seeding headroom; the earlier cap of 100,000
+ * left Redis c64 contenders deleting absent keys for up to 13 % of a measurement (2026-12-02),
+ * which reads as a faster contender and moved `delete` c64 ratios by up to 40 % between runs;
+ * with 250,000 a check run left raw at 0 % and Keyv at 1.9 %.
+ */
+const QUICK_MAX_DELETE_KEYS = 250_000;
 
 /** Quick mode's warm-up: past the slow stretch after each measurement's garbage collection. */
 export function quickWarmupMs(networked: boolean, concurrency: number): number {
@@ -173,7 +182,7 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
       purge: { expiredRows: 100_000, durationMs: 1_500 },
       roundTripMs: 100,
       extras,
-      maxDeleteKeys: 100_000,
+      maxDeleteKeys: QUICK_MAX_DELETE_KEYS,
     };
   }
   return {

@@ -55,9 +55,9 @@ export function plannedCellMs(
  * every cell, then round 2 of every cell still going, and so on. The machine's load changes
  * within seconds (which alternating contenders within a round handles) and also in slow and
  * fast stretches lasting minutes on this machine kind, longer than a cell's rounds in a row
- * take: a cell measured within one stretch reads that stretch's ratio. Interleaved, each cell's
- * first seven rounds spread over the adapter's whole run; the rounds added until a ratio
- * settles spread over the cells still going. Otherwise each cell runs its rounds back to back.
+ * take: a cell measured within one stretch reads that stretch's ratio. Interleaved, a cell's
+ * rounds spread over the adapter's run, alongside the other cells still going. Otherwise each
+ * cell runs its rounds back to back.
  */
 export async function runAdapterCells(
   setup: AdapterSetup,
@@ -127,7 +127,9 @@ async function measureCells(
         });
         progress?.advance(cell.step, cell.roundMs);
       }
-      progress?.finish(...going.filter((cell) => cell.rounds.done).map((cell) => cell.step));
+      const finished = going.filter((cell) => cell.rounds.done).map((cell) => cell.step);
+      // Back to back, a cell's progress is logged once, when it finishes.
+      if (finished.length > 0 || going.length > 1) progress?.finish(...finished);
     }
   }
   return cells.map(({ plan, rounds }) => ({

@@ -165,7 +165,7 @@ function methodSection(records: readonly BenchRecord[], context: RunContext): st
     `  c64 (${context.method.roundTripMs} ms per op and contender after a warm-up), so the proxy never slows the timed runs.`,
     '- Servers: throwaway PostgreSQL with stock durability (fsync on, synchronous commit) and Redis',
     '  with its stock RDB snapshots, settings below.',
-    interleaved.includes('postgres')
+    context.method.interleaved !== undefined
       ? '  A Postgres checkpoint is forced before any round of a cell that a timed one could land in,'
       : '  A Postgres checkpoint is forced before each cell,',
     '  so that no timed checkpoint lands inside a measurement and slows only the contender it hits.',

@@ -29,8 +29,10 @@ export function checkpointsOf(url: string): Checkpoints {
   let lastForcedAt = Number.NEGATIVE_INFINITY;
   let timeoutMs: number | undefined;
   const force = async () => {
+    // The server restarts its timer as the checkpoint starts, not when it returns.
+    const startedAt = performance.now();
     await sql`CHECKPOINT`;
-    lastForcedAt = performance.now();
+    lastForcedAt = startedAt;
   };
   return {
     force,

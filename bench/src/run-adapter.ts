@@ -37,13 +37,22 @@ export function plannedCellMs(
   concurrency: number,
   contenders: number,
 ): number {
-  const perMeasurement =
-    config.warmupMs(adapter, concurrency) + config.durationMs(adapter, concurrency);
   return (
     config.processes(adapter) *
     config.rounds(adapter, op, concurrency) *
-    contenders *
-    perMeasurement
+    roundMs(config, adapter, concurrency, contenders)
+  );
+}
+
+/** How long one round of a cell measures (warm-ups included), `contenders` taking part. */
+function roundMs(
+  config: BenchConfig,
+  adapter: AdapterName,
+  concurrency: number,
+  contenders: number,
+): number {
+  return (
+    contenders * (config.warmupMs(adapter, concurrency) + config.durationMs(adapter, concurrency))
   );
 }
 
@@ -73,9 +82,10 @@ export async function runAdapterCells(
 }
 
 /**
- * The cells of {@link runAdapterCells}, in turns or one after another. Contenders lacking an op are left out of that
- * cell. `delete` seeds keys from the fastest rate each contender showed so far. `beforeRound`
- * runs before each round of a cell (Postgres forces a checkpoint there when one is due).
+ * The cells of {@link runAdapterCells}, in turns or one after another. Contenders lacking an op
+ * are left out of that cell. `delete` seeds keys from the fastest rate each contender showed so
+ * far. `beforeRound` runs before each round of a cell (Postgres forces a checkpoint there when
+ * one is due).
  */
 async function measureCells(
   adapter: AdapterName,
@@ -107,9 +117,14 @@ async function measureCells(
         },
       };
       const step = cellStep(adapter, op, concurrency);
-      const roundMs = plan.contenders.length * (warmupMs + durationMs);
-      progress?.plan(step, plannedCellMs(config, adapter, op, concurrency, plan.contenders.length));
-      return { plan, step, roundMs, rounds: cellRounds(plan) };
+      const taking = plan.contenders.length;
+      progress?.plan(step, plannedCellMs(config, adapter, op, concurrency, taking));
+      return {
+        plan,
+        step,
+        roundMs: roundMs(config, adapter, concurrency, taking),
+        rounds: cellRounds(plan),
+      };
     }),
   );
   const turns = config.interleaved(adapter) ? [cells] : cells.map((cell) => [cell]);

@@ -26,8 +26,8 @@ export interface AdapterSetup {
   contenders(): Promise<Contender[]>;
   /** The same contenders talking through counting proxies; networked adapters only. */
   counted?(): Promise<CountedContenders>;
-  /** Run before each round of a cell, outside any measurement, that round planned to take `ms`. */
-  beforeRound?(ms: number): Promise<void>;
+  /** Run before each sitting of a cell, outside any measurement, that sitting planned to take `ms`. */
+  beforeSitting?(ms: number): Promise<void>;
   /** Measurements only this adapter has (Postgres: the sustained run and purge under load). */
   extras?(config: BenchConfig): Promise<AdapterExtras>;
   stop(): Promise<void>;
@@ -88,7 +88,7 @@ async function setUpPostgres(): Promise<AdapterSetup> {
       );
       return { sustained, purgeUnderLoad };
     },
-    beforeRound: (ms) => checkpoints.clearFor(ms),
+    beforeSitting: (ms) => checkpoints.clearFor(ms),
     async stop() {
       await checkpoints.close();
       await server.stop();

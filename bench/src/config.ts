@@ -11,19 +11,8 @@ export const ADAPTER_NAMES: readonly AdapterName[] = [
 /** Concurrencies every cell is measured at. */
 export const CONCURRENCIES = [1, 64] as const;
 
-/** Ops that carry the c64 targets (vs Keyv, vs raw CAS): measured in two rounds in full mode. */
+/** Ops that carry the c64 targets (vs Keyv, vs raw CAS): measured in two sittings in full mode. */
 const TARGET_OPS: readonly OpName[] = ['get-hit', 'set', 'cas'];
-
-/** Rounds added to a cell past its planned ones until its ratios are settled. */
-export interface RatioSettling {
-  /** Rounds in all, at most. */
-  maxRounds: number;
-  /**
-   * The largest standard error of a ratio's median (of the per-round log ratios, so 0.025 is
-   * about 2.5 %) that counts as settled.
-   */
-  standardError: number;
-}
 
 /** How much of everything to measure, and for how long. */
 export interface BenchConfig {
@@ -32,22 +21,24 @@ export interface BenchConfig {
   save: boolean;
   adapters: readonly AdapterName[];
   ops: readonly OpName[];
-  /** Rounds of a cell in each process: every contender is measured once per round. */
-  rounds(adapter: AdapterName, op: OpName, concurrency: number): number;
   /**
-   * Processes an adapter's cells are measured in, one after another, their rounds pooled.
-   * In-process adapters need several: each process's JIT settles its own way (see
-   * {@link MEMORY_PROCESSES}).
+   * Sittings of a cell in each process: every contender is warmed up and then measured in
+   * {@link BenchConfig.roundsPerSitting} rounds, one window per contender each.
+   */
+  sittings(adapter: AdapterName, op: OpName, concurrency: number): number;
+  /** Rounds of one sitting (see {@link quickSitting}). */
+  roundsPerSitting(adapter: AdapterName, op: OpName, concurrency: number): number;
+  /**
+   * Processes an adapter's cells are measured in, one after another, their rounds pooled:
+   * each process's JIT settles its own way (see {@link QUICK_PROCESSES}).
    */
   processes(adapter: AdapterName): number;
-  /** Whether and how far a cell's rounds extend until its ratios settle (see {@link QUICK_SETTLING}). */
-  settle(adapter: AdapterName): RatioSettling | undefined;
-  /** Whether the adapter's cells take turns round by round (see {@link interleavesCells}). */
+  /** Whether the adapter's cells take turns sitting by sitting (see {@link interleavesCells}). */
   interleaved(adapter: AdapterName): boolean;
-  /** Warm-up before each measurement, same workers, not counted. */
+  /** Warm-up before a contender's first window of a sitting, same workers, not counted. */
   warmupMs(adapter: AdapterName, concurrency: number): number;
-  /** Length of one measurement. */
-  durationMs(adapter: AdapterName, concurrency: number): number;
+  /** Length of one measurement window. */
+  durationMs(adapter: AdapterName, op: OpName, concurrency: number): number;
   /** The sustained Postgres run: its length, of which the first and last 5 s are compared. */
   sustainedMs: number;
   /** Expired rows in the table while `purgeExpired` loops, and the CAS run length with and without. */
@@ -64,57 +55,63 @@ export interface BenchConfig {
 }
 
 /**
- * Quick mode's method, chosen from two quick runs back to back on an idle machine
- * (2026-12-02, 5 rounds, 60 ms warm-up and 200 ms windows networked, 30 + 100 ms in memory):
- * 35 of 92 ratio rows moved by more than 10 % between them. Their per-round logs showed why:
- * networked c1 windows were bimodal (Redis 7–9k or 15–20k ops/s, a per-round ratio anywhere
- * from 0.4 to 3), and a 100 ms-resolution trace showed the slow mode is the time after the
- * forced garbage collection that starts every measurement: a loop needs 100–300 ms (Redis) and
- * up to 600 ms (Postgres c1) to get back to its steady rate, 20–40 ms in memory, so a 60 ms
- * warm-up left a varying part of the ramp in the window. Full mode's 500 ms warm-up covers
- * it, and its Redis c1 rounds mostly agree within 1 %. So quick mode warms up past the ramp
- * (500 ms at c1 and 300 ms at c64 on the networked adapters, 50 ms in memory) and keeps
- * windows short: 300 ms at c1, 200 ms at c64 (tens of thousands of calls) and in memory.
- * Once the ramp is out, what is left is load from elsewhere, which alternating pairs and the
- * median handle: seven rounds, so that three disturbed pairs still move no median, and more
- * where the ratios have not settled (see {@link QUICK_SETTLING}).
+ * Quick mode's warm-ups, chosen from two quick runs back to back on an idle machine
+ * (2026-12-02, 60 ms warm-up and 200 ms windows networked): networked c1 windows were bimodal,
+ * and a 100 ms-resolution trace showed the slow mode is the time after the forced garbage
+ * collection that starts a contender's measurements: a loop needs 100–300 ms (Redis) and up to
+ * 600 ms (Postgres c1) to get back to its steady rate, 20–40 ms in memory. So quick mode warms
+ * up past that ramp (see {@link quickWarmupMs}) and then measures in sittings (see
+ * {@link quickSitting}), one per cell in each of its processes (see {@link QUICK_PROCESSES}).
  */
-export const QUICK_ROUNDS = 7;
+/**
+ * A quick networked sitting: after each contender's warm-up, rounds of 50 ms windows, the
+ * contenders alternating (forward, then backward), each later window after a 10 ms re-warm-up
+ * that refills the workers' pipelines. One window per contender and sitting, as quick mode had
+ * until 2026-12-02, put a contender's warm-up and garbage collection between the two sides of a
+ * ratio: one round's ratio varied 5–12 % on a quiet day and 24–27 % on a noisy one, and two
+ * quick runs disagreed beyond ±10 % on 27–32 of 108 rows. Measured on Redis `get` (2026-12-02,
+ * 24 rounds each way, alternating): at c1 the machine stalls a loop for about 20 ms a few times
+ * a second, one 50 ms window in ten, and the per-round ratio of adjacent 50 ms windows varied
+ * 3.0 % against 10.5 % for the old rounds (Strongbox against itself: a window pair's ratio
+ * mostly within 0.97–1.05). At c64 a 50 ms window's rate itself varies about 20 % (the server
+ * and 64 workers sharing two cores), so c64 sittings hold ten rounds. `cas-hot` c64 takes 50–120
+ * ms per increment (64 callers on one key), too long for 50 ms windows: it keeps one 400 ms
+ * window per sitting.
+ */
+export function quickSitting(
+  op: OpName,
+  concurrency: number,
+): { rounds: number; windowMs: number } {
+  if (op === 'cas-hot' && concurrency > 1) return { rounds: 1, windowMs: 400 };
+  return { rounds: concurrency === 1 ? 6 : 10, windowMs: 50 };
+}
+
+/** Warm-up before every window of a sitting but a contender's first (see {@link quickSitting}). */
+export const REWARM_MS = 10;
 
 /**
- * Quick networked cells go on past {@link QUICK_ROUNDS} until every ratio's median has a
- * standard error of at most 2.5 % (so two runs' medians differ by about 3.5 % or less, one
- * standard deviation), 21 rounds at most. One round's ratio varies by 5–12 % on this 2-core
- * machine kind on a quiet day and by 24–27 % on a noisy one (client and servers share the
- * cores; the noise comes in states lasting seconds, which only more rounds average, and in
- * drifts over minutes, which {@link interleavesCells} spreads). On a quiet day seven rounds
- * left 9 of 108 rows of two quick runs more than 10 % apart (2026-12-02); quiet cells stop at
- * seven, Postgres c64 and Redis Cluster cells take more. On noisy days most cells run to 21
- * rounds, about 37 minutes in all: two runs disagreed beyond 10 % on 27 of 108 rows with cells
- * back to back (one round's ratio 10–25 % apart; 47 of the 94 networked rows when cut to seven
- * rounds) and on 32 of 108 with networked cells interleaved (24–27 %), their differences close
- * to the ratios' own standard errors.
+ * Processes an adapter's cells run in, one after another, their rounds pooled, and each cell's
+ * sittings in one process. Within one process the rounds of a cell agree closely, but each
+ * process's JIT settles its own way, and so do the contenders' speeds wherever the client's CPU
+ * is the limit: three quick runs in a row (2026-12-02) gave memory `cas` c1 ÷ Map 1.56×, 1.54×
+ * and 1.44×, and six one-process runs of Redis `get` c64 gave Strongbox ÷ Keyv 1.13×, 1.38×,
+ * 1.40×, 1.46×, 1.04× and 1.31×, each ±4–8 % (standard error within its process), where a c1
+ * ratio moved by a few percent. Any one process is a single draw of that; pooling rounds from
+ * several makes the median a middle draw. Quick mode: memory 5 processes of 3 sittings of one
+ * round; networked adapters 10 processes of one sitting (a fresh server each, 5–10 s to start).
+ * Full mode: memory 3 of 2, networked adapters one process.
  */
-export const QUICK_SETTLING: RatioSettling = { maxRounds: 21, standardError: 0.025 };
+export const QUICK_PROCESSES = { memory: 5, networked: 10 } as const;
+const FULL_MEMORY_PROCESSES = 3;
+const QUICK_MEMORY_SITTINGS = 3;
 
 /**
- * Memory cells run in this many processes, their rounds pooled. Within one process the rounds
- * of a memory cell agree within 1–2 %, but each process's JIT settles its own way: three quick
- * runs in a row (2026-12-02) gave memory `cas` c1 ÷ Map 1.56×, 1.54× and 1.44×, and any one
- * process is a single draw of that. Pooling rounds from several processes makes the median a
- * middle draw. Quick mode: 5 processes of 3 rounds (15 pairs, about 2 minutes, twice what 7
- * rounds in one process took); full mode: 3 of 2.
- */
-export const MEMORY_PROCESSES = { quick: 5, full: 3 } as const;
-const QUICK_MEMORY_ROUNDS = 3;
-
-/**
- * Networked adapters' cells take turns round by round (round 1 of every cell, then round 2, …;
- * see `runAdapterCells`): the machine's speed also drifts over minutes (a minute's mean
+ * Networked adapters' cells take turns sitting by sitting (sitting 1 of every cell, then
+ * sitting 2, …; see `runAdapterCells`): the machine's speed also drifts over minutes (a minute's mean
  * deviation of a measurement from its median moved by ±10–19 % in one quick run, 2026-12-02),
  * and a cell run back to back reads one stretch of it. Memory cells keep their rounds back to
  * back: their rounds already spread over the whole memory run through the pooled processes
- * (see {@link MEMORY_PROCESSES}), and interleaving them within a process made two runs agree
+ * (see {@link QUICK_PROCESSES}), and interleaving them within a process made two runs agree
  * about as well (root-mean-square difference 9.9 % interleaved, 11.0 % back to back, one pair
  * each on one noisy day) while it scattered a process's `get` c1 rounds wider (0.23–1.54× ÷
  * Map against 0.46–0.73×): every op's code is then re-optimized around the others'.
@@ -124,15 +121,15 @@ function interleavesCells(adapter: AdapterName): boolean {
 }
 
 /**
- * Most keys a quick `delete` measurement seeds. Raw ioredis deletes up to 280k keys/s at c64,
- * 180k in a quick measurement's 500 ms with the seeding headroom; the earlier cap of 100,000
- * left Redis c64 contenders deleting absent keys for up to 13 % of a measurement (2026-12-02),
- * which reads as a faster contender and moved `delete` c64 ratios by up to 40 % between runs;
- * with 250,000 a check run left raw at 0 % and Keyv at 1.9 %.
+ * Most keys a quick `delete` sitting seeds for a contender. Raw ioredis deletes up to 280k keys/s
+ * at c64, 330k in a c64 sitting's 900 ms with the seeding headroom; a cap of 100,000 for a
+ * 500 ms measurement left Redis c64 contenders deleting absent keys for up to 13 % of it
+ * (2026-12-02), which reads as a faster contender and moved `delete` c64 ratios by up to 40 %
+ * between runs.
  */
-const QUICK_MAX_DELETE_KEYS = 250_000;
+const QUICK_MAX_DELETE_KEYS = 350_000;
 
-/** Quick mode's warm-up: past the slow stretch after each measurement's garbage collection. */
+/** Quick mode's warm-up: past the slow stretch after each sitting's garbage collections. */
 export function quickWarmupMs(networked: boolean, concurrency: number): number {
   if (!networked) return 50;
   return concurrency === 1 ? 500 : 300;
@@ -140,28 +137,28 @@ export function quickWarmupMs(networked: boolean, concurrency: number): number {
 
 /**
  * Full mode runs each networked measurement at c64 for 10 s, so sustained-load effects
- * (porsager's growing connection queue) show, and stays under about 25 minutes: two rounds
- * for every c1 cell and for the c64 cells that carry targets, one for the other c64 cells.
- * Memory reaches steady state at once and runs 1 s, in several processes (see
- * {@link MEMORY_PROCESSES}). Quick mode runs short measurements in seven rounds (see
- * {@link QUICK_ROUNDS}), networked cells more until their ratios settle (see
- * {@link QUICK_SETTLING}). `--rounds=N` sets every cell's rounds per process (and no more). Results go to
- * .tmp/bench unless `--save` is given.
+ * (porsager's growing connection queue) show, and stays under about 25 minutes: two sittings of
+ * one round for every c1 cell and for the c64 cells that carry targets, one for the other c64
+ * cells. Memory reaches steady state at once and runs 1 s, in several processes (see
+ * {@link QUICK_PROCESSES}). Quick mode runs networked cells in sittings of short windows (see
+ * {@link quickSitting}), one in each of ten processes.
+ * `--sittings=N` sets every cell's sittings per process (and no more). Results go to .tmp/bench
+ * unless `--save` is given.
  */
 export function parseConfig(argv: readonly string[]): BenchConfig {
   const flags = parseFlags(
     argv,
-    ['quick', 'save', 'only', 'ops', 'rounds', 'skip-extras'],
-    '--quick, --save, --only=a,b, --ops=x,y, --rounds=N, --skip-extras',
+    ['quick', 'save', 'only', 'ops', 'sittings', 'skip-extras'],
+    '--quick, --save, --only=a,b, --ops=x,y, --sittings=N, --skip-extras',
   );
   const quick = flags.get('quick') === 'true';
   const save = flags.get('save') === 'true';
   const adapters = listFlag(flags.get('only'), ADAPTER_NAMES, 'adapter');
   const ops = listFlag(flags.get('ops'), OP_NAMES, 'op');
-  const roundsFlag = flags.get('rounds');
-  const fixedRounds = roundsFlag === undefined ? undefined : Number(roundsFlag);
-  if (fixedRounds !== undefined && (!Number.isInteger(fixedRounds) || fixedRounds < 1)) {
-    throw new Error('--rounds must be a positive integer');
+  const sittingsFlag = flags.get('sittings');
+  const fixedSittings = sittingsFlag === undefined ? undefined : Number(sittingsFlag);
+  if (fixedSittings !== undefined && (!Number.isInteger(fixedSittings) || fixedSittings < 1)) {
+    throw new Error('--sittings must be a positive integer');
   }
   const extras = flags.get('skip-extras') !== 'true';
   if (quick) {
@@ -170,14 +167,15 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
       save,
       adapters,
       ops,
-      rounds: (adapter) =>
-        fixedRounds ?? (adapter === 'memory' ? QUICK_MEMORY_ROUNDS : QUICK_ROUNDS),
-      processes: (adapter) => (adapter === 'memory' ? MEMORY_PROCESSES.quick : 1),
-      settle: (adapter) =>
-        adapter === 'memory' || fixedRounds !== undefined ? undefined : QUICK_SETTLING,
+      sittings: (adapter) => fixedSittings ?? (adapter === 'memory' ? QUICK_MEMORY_SITTINGS : 1),
+      roundsPerSitting: (adapter, op, concurrency) =>
+        adapter === 'memory' ? 1 : quickSitting(op, concurrency).rounds,
+      processes: (adapter) =>
+        adapter === 'memory' ? QUICK_PROCESSES.memory : QUICK_PROCESSES.networked,
       interleaved: interleavesCells,
       warmupMs: (adapter, concurrency) => quickWarmupMs(adapter !== 'memory', concurrency),
-      durationMs: (adapter, concurrency) => (adapter !== 'memory' && concurrency === 1 ? 300 : 200),
+      durationMs: (adapter, op, concurrency) =>
+        adapter === 'memory' ? 200 : quickSitting(op, concurrency).windowMs,
       sustainedMs: 2_000,
       purge: { expiredRows: 100_000, durationMs: 1_500 },
       roundTripMs: 100,
@@ -190,13 +188,14 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
     save,
     adapters,
     ops,
-    rounds: (adapter, op, concurrency) =>
-      fixedRounds ?? (adapter === 'memory' || concurrency === 1 || TARGET_OPS.includes(op) ? 2 : 1),
-    processes: (adapter) => (adapter === 'memory' ? MEMORY_PROCESSES.full : 1),
-    settle: () => undefined,
+    sittings: (adapter, op, concurrency) =>
+      fixedSittings ??
+      (adapter === 'memory' || concurrency === 1 || TARGET_OPS.includes(op) ? 2 : 1),
+    roundsPerSitting: () => 1,
+    processes: (adapter) => (adapter === 'memory' ? FULL_MEMORY_PROCESSES : 1),
     interleaved: interleavesCells,
     warmupMs: (adapter) => (adapter === 'memory' ? 200 : 500),
-    durationMs: (adapter, concurrency) =>
+    durationMs: (adapter, _op, concurrency) =>
       adapter === 'memory' ? 1_000 : concurrency === 1 ? 1_500 : 10_000,
     sustainedMs: 30_000,
     purge: { expiredRows: 1_000_000, durationMs: 10_000 },

@@ -1,7 +1,14 @@
 import { loadavg } from 'node:os';
 import { relative } from 'node:path';
 import { type AdapterExtras, type AdapterSetup, setUpAdapter } from './adapters.js';
-import { type AdapterName, type BenchConfig, CONCURRENCIES, parseConfig } from './config.js';
+import {
+  type AdapterName,
+  type BenchConfig,
+  CONCURRENCIES,
+  parseConfig,
+  REWARM_MS,
+} from './config.js';
+import type { OpName } from './contender.js';
 import { describeEnvironment } from './environment.js';
 import { log } from './format.js';
 import { SUSTAINED_RUN_COUNT } from './postgres-extras/sustained.js';
@@ -114,26 +121,23 @@ function contendersOf(cells: readonly CellResult[]): RunContext['contenders'] {
 }
 
 function methodOf(config: BenchConfig): RunContext['method'] {
-  const memoryRounds = config.rounds('memory', 'get-hit', 64);
-  const memoryProcesses = config.processes('memory');
   const warmupMs: RunContext['method']['warmupMs'] = {};
   const durationMs: RunContext['method']['durationMs'] = {};
   for (const adapter of config.adapters) {
     warmupMs[adapter] = { c1: config.warmupMs(adapter, 1), c64: config.warmupMs(adapter, 64) };
     durationMs[adapter] = {
-      c1: config.durationMs(adapter, 1),
-      c64: config.durationMs(adapter, 64),
+      c1: config.durationMs(adapter, 'get-hit', 1),
+      c64: config.durationMs(adapter, 'get-hit', 64),
     };
   }
   return {
     rounds:
       (config.quick
-        ? settledRounds(config)
-        : `${config.rounds('postgres', 'get-hit', 64)} (c1 cells and the c64 cells of get (hit), set and checkAndSet); ` +
-          `${config.rounds('postgres', 'delete', 64)} for the other networked c64 cells`) +
-      (config.adapters.includes('memory')
-        ? `; memory: ${memoryRounds} in each of ${memoryProcesses} processes (${memoryRounds * memoryProcesses} in all)`
-        : ''),
+        ? inProcesses(config, 'postgres')
+        : `${config.sittings('postgres', 'get-hit', 64)} (c1 cells and the c64 cells of get (hit), set and checkAndSet); ` +
+          `${config.sittings('postgres', 'delete', 64)} for the other networked c64 cells`) +
+      (config.adapters.includes('memory') ? `; memory: ${inProcesses(config, 'memory')}` : ''),
+    ...(config.quick && { sittings: sittingsOf(config) }),
     interleaved: config.adapters.filter((adapter) => config.interleaved(adapter)),
     warmupMs,
     durationMs,
@@ -142,14 +146,24 @@ function methodOf(config: BenchConfig): RunContext['method'] {
   };
 }
 
-/** Quick mode's networked rounds: planned, then extended until the ratios settle. */
-function settledRounds(config: BenchConfig): string {
-  const planned = config.rounds('postgres', 'get-hit', 64);
-  const settle = config.settle('postgres');
-  if (settle === undefined) return String(planned);
+/** An adapter's sittings per cell and processes, as text for the method section. */
+function inProcesses(config: BenchConfig, adapter: AdapterName): string {
+  const sittings = config.sittings(adapter, 'get-hit', 64);
+  const processes = config.processes(adapter);
+  return `${sittings} in each of ${processes} processes (${sittings * processes} in all)`;
+}
+
+/** What a quick networked sitting holds, as text for the method section. */
+function sittingsOf(config: BenchConfig): string {
+  const rounds = (op: OpName, concurrency: number) =>
+    config.roundsPerSitting('postgres', op, concurrency);
+  const windowMs = (op: OpName, concurrency: number) =>
+    config.durationMs('postgres', op, concurrency);
   return (
-    `${planned}, then more until every ratio's median has a standard error of at most ` +
-    `${settle.standardError * 100} % (${settle.maxRounds} at most; each row gives its rounds)`
+    `${rounds('get-hit', 1)} rounds at c1 and ${rounds('get-hit', 64)} at c64 of ` +
+    `${windowMs('get-hit', 1)} ms windows, each after a ${REWARM_MS} ms re-warm-up but a ` +
+    `contender's first; cas-hot c64: ${rounds('cas-hot', 64)} round of ` +
+    `${windowMs('cas-hot', 64)} ms`
   );
 }
 
@@ -183,11 +197,25 @@ async function measureCells(
 ): Promise<CellRounds[]> {
   const processes = config.processes(setup.name);
   if (processes > 1) {
-    const cells = await measureInProcesses(setup.name, processes, process.argv.slice(2));
+    const cells = await measureInProcesses(
+      setup.name,
+      processes,
+      process.argv.slice(2),
+      (measured) => {
+        // Each process measures its share of every cell; the real contender counts are known now.
+        for (const { adapter, op, concurrency, contenders } of measured) {
+          const step = cellStep(adapter, op, concurrency);
+          const plannedMs = plannedCellMs(config, adapter, op, concurrency, contenders.length);
+          progress.plan(step, plannedMs);
+          progress.advance(step, plannedMs / processes);
+        }
+        progress.finish();
+      },
+    );
     progress.finish(...cells.map((cell) => cellStep(cell.adapter, cell.op, cell.concurrency)));
     return cells;
   }
-  return runAdapterCells(setup, config, progress);
+  return runAdapterCells(setup, config, progress, 0);
 }
 
 await main();

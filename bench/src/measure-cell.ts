@@ -1,12 +1,10 @@
-import { AlternatingRounds, collectGarbage } from './alternating-rounds.js';
-import { type LoopShape, runClosedLoop } from './closed-loop.js';
-import type { RatioSettling } from './config.js';
+import { AlternatingTurns, collectGarbage } from './alternating-turns.js';
+import { runClosedLoop } from './closed-loop.js';
 import type { Contender, ContenderKind, OpName } from './contender.js';
 import { formatRate, log } from './format.js';
 import { LatencyHistogram } from './histogram.js';
-import { pairedRatioError } from './records.js';
 import { median, relativeSpread } from './stats.js';
-import { prepareWorkload, type WorkloadCounters } from './workloads.js';
+import { type PreparedWorkload, prepareWorkload, type WorkloadCounters } from './workloads.js';
 
 /** One adapter × op × concurrency, measured for each contender that has the op. */
 export interface CellPlan {
@@ -15,12 +13,22 @@ export interface CellPlan {
   concurrency: number;
   /** Strongbox first, then its baselines. */
   contenders: readonly Contender[];
-  rounds: number;
-  /** Rounds added past `rounds` until every ratio is settled (quick networked cells). */
-  settle?: RatioSettling;
+  /** Sittings planned: each warms every contender up and measures {@link roundsPerSitting} rounds. */
+  sittings: number;
+  /** Rounds of one sitting: every contender's measurement windows in it, alternating. */
+  roundsPerSitting: number;
+  /**
+   * Which contender the first sitting starts with, each later one starting one further along:
+   * processes measuring one sitting each start at different contenders.
+   */
+  rotation: number;
+  /** Warm-up before a contender's first window of a sitting, right after a garbage collection. */
   warmupMs: number;
+  /** Warm-up before each later window: the contender's workers refill their pipelines. */
+  rewarmMs: number;
+  /** Length of one measurement window. */
   durationMs: number;
-  /** Upper bound on the operations one measurement of `contender` can issue. */
+  /** Upper bound on the operations one sitting of `contender` can issue. */
   capacity(contender: Contender): number;
 }
 
@@ -61,37 +69,59 @@ export interface ContenderRounds {
 }
 
 /**
- * A cell's alternating rounds (every contender once per round), for the caller to run one round
- * at a time: an adapter's cells take turns round by round (see `runAdapterCells`).
+ * A cell's sittings, for the caller to run one at a time: an adapter's cells take turns sitting
+ * by sitting (see `runAdapterCells`). A sitting prepares each contender's workload, collects
+ * garbage and warms it up right before its first window, then measures the sitting's rounds
+ * back to back, the contenders in the turn's order, then in reverse, and so on: a round's windows
+ * lie within a few hundred milliseconds of each other, so the machine's slow stretches (seconds
+ * long on this machine kind) hit both sides of a ratio alike. Each window is one measurement.
  */
-export function cellRounds(plan: CellPlan): AlternatingRounds<Contender, Measurement> {
-  const shape: LoopShape = {
-    concurrency: plan.concurrency,
-    warmupMs: plan.warmupMs,
-    durationMs: plan.durationMs,
-  };
-  return new AlternatingRounds(
-    plan.contenders,
-    {
-      rounds: plan.rounds,
-      ...(plan.settle && {
-        extend: { maxRounds: plan.settle.maxRounds, settled: ratiosSettled(plan.settle) },
-      }),
-    },
-    async (contender, { round, rounds }): Promise<Measurement> => {
-      const workload = await prepareWorkload(plan.op, contender, {
-        concurrency: plan.concurrency,
-        capacity: plan.capacity(contender),
-      });
-      collectGarbage();
-      const result = await runClosedLoop(workload.step, shape);
-      const rate = (result.ops * 1000) / result.elapsedMs;
-      const counters = (await workload.finish?.()) ?? {};
-      log(
-        `  ${plan.adapter} ${plan.op} c${plan.concurrency} round ${round + 1}/${rounds} ` +
-          `${contender.kind}: ${formatRate(rate)} ops/s, p99 ${result.latency.percentile(0.99).toFixed(3)} ms`,
-      );
-      return { rate, latency: result.latency, totalOps: result.totalOps, counters };
+export function cellTurns(plan: CellPlan): AlternatingTurns<Measurement> {
+  return new AlternatingTurns<Measurement>(
+    plan.contenders.length,
+    { turns: plan.sittings, warmupTurns: 0, rotation: plan.rotation },
+    async ({ order, turn, turns }) => {
+      const workloads = new Map<number, PreparedWorkload>();
+      const measured = plan.contenders.map((): Measurement[] => []);
+      for (let round = 0; round < plan.roundsPerSitting; round++) {
+        for (const index of round % 2 === 0 ? order : [...order].reverse()) {
+          let workload = workloads.get(index);
+          const first = workload === undefined;
+          if (workload === undefined) {
+            workload = await prepareWorkload(plan.op, plan.contenders[index] as Contender, {
+              concurrency: plan.concurrency,
+              capacity: plan.capacity(plan.contenders[index] as Contender),
+            });
+            workloads.set(index, workload);
+            collectGarbage();
+          }
+          const result = await runClosedLoop(workload.step, {
+            concurrency: plan.concurrency,
+            warmupMs: first ? plan.warmupMs : plan.rewarmMs,
+            durationMs: plan.durationMs,
+          });
+          measured[index]?.push({
+            rate: (result.ops * 1000) / result.elapsedMs,
+            latency: result.latency,
+            totalOps: result.totalOps,
+            counters: {},
+          });
+        }
+      }
+      for (const [index, workload] of workloads) {
+        const windows = measured[index] ?? [];
+        const last = windows.at(-1);
+        if (last !== undefined) last.counters = (await workload.finish?.()) ?? {};
+        const contender = plan.contenders[index] as Contender;
+        const latency = new LatencyHistogram();
+        for (const window of windows) latency.merge(window.latency);
+        log(
+          `  ${plan.adapter} ${plan.op} c${plan.concurrency} sitting ${turn + 1}/${turns} ` +
+            `${contender.kind}: ${formatRate(median(windows.map((window) => window.rate)))} ops/s ` +
+            `(median of ${windows.length}), p99 ${latency.percentile(0.99).toFixed(3)} ms`,
+        );
+      }
+      return measured;
     },
   );
 }
@@ -106,23 +136,6 @@ export function byContender(
     description: contender.description,
     rounds: [...(measured[index] ?? [])],
   }));
-}
-
-/**
- * Whether every contender's ratio to Strongbox (the first) is settled: the robust standard error
- * of the median of its per-round log ratios is at most `settling.standardError`.
- */
-function ratiosSettled(
-  settling: RatioSettling,
-): (results: readonly (readonly Measurement[])[]) => boolean {
-  return ([strongbox = [], ...others]) => {
-    const rates = (rounds: readonly Measurement[]) => rounds.map((round) => round.rate);
-    return others.every(
-      (other) =>
-        (pairedRatioError(rates(strongbox), rates(other)) ?? Number.POSITIVE_INFINITY) <=
-        settling.standardError,
-    );
-  };
 }
 
 /** A contender's rounds as one result: median rate, pooled latency, summed counters. */

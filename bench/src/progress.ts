@@ -26,14 +26,10 @@ export class RunProgress {
     else step.plannedMs = Math.max(plannedMs, step.doneMs);
   }
 
-  /**
-   * Count `ms` more of a step's planned time as measured (a round of a cell). A step may outgrow
-   * its plan (rounds added until ratios settle): its plan then grows with it.
-   */
+  /** Count `ms` more of a step's planned time as measured (a sitting of a cell, or a process's share). */
   advance(id: string, ms: number): void {
     const step = this.#step(id);
-    step.doneMs += ms;
-    step.plannedMs = Math.max(step.plannedMs, step.doneMs);
+    step.doneMs = Math.min(step.plannedMs, step.doneMs + ms);
   }
 
   /**

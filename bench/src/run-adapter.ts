@@ -1,18 +1,18 @@
 import type { AdapterSetup } from './adapters.js';
-import { type AdapterName, type BenchConfig, CONCURRENCIES } from './config.js';
+import { type AdapterName, type BenchConfig, CONCURRENCIES, REWARM_MS } from './config.js';
 import type { Contender, OpName } from './contender.js';
 import { log } from './format.js';
 import {
   byContender,
   type CellPlan,
   type ContenderRounds,
-  cellRounds,
+  cellTurns,
   summarizeRounds,
 } from './measure-cell.js';
 import type { RunProgress } from './progress.js';
 import type { CellResult } from './records.js';
 
-/** Seeded keys per `delete` measurement: the fastest rate seen so far, with this much headroom. */
+/** Seeded keys per `delete` sitting: the fastest rate seen so far, with this much headroom. */
 const DELETE_HEADROOM = 1.3;
 
 /** One cell's measurements, round by round, before they are summarized. */
@@ -39,43 +39,49 @@ export function plannedCellMs(
 ): number {
   return (
     config.processes(adapter) *
-    config.rounds(adapter, op, concurrency) *
-    roundMs(config, adapter, concurrency, contenders)
+    config.sittings(adapter, op, concurrency) *
+    contenders *
+    sittingMs(config, adapter, op, concurrency)
   );
 }
 
-/** How long one round of a cell measures (warm-ups included), `contenders` taking part. */
-function roundMs(
+/** How long one contender's share of a sitting takes: its warm-ups and windows. */
+function sittingMs(
   config: BenchConfig,
   adapter: AdapterName,
+  op: OpName,
   concurrency: number,
-  contenders: number,
 ): number {
+  const rounds = config.roundsPerSitting(adapter, op, concurrency);
   return (
-    contenders * (config.warmupMs(adapter, concurrency) + config.durationMs(adapter, concurrency))
+    config.warmupMs(adapter, concurrency) +
+    (rounds - 1) * REWARM_MS +
+    rounds * config.durationMs(adapter, op, concurrency)
   );
 }
 
 /**
  * Measure every configured op × concurrency of the adapter `setup` started, on contenders it
  * builds for the run and closes after. Each round of cells moves `progress` on, when given.
+ * `rotation` picks the contender each cell's first sitting starts with (see `CellPlan.rotation`).
  *
- * Where `config.interleaved` says so (networked adapters), the cells take turns: round 1 of
- * every cell, then round 2 of every cell still going, and so on. The machine's load changes
- * within seconds (which alternating contenders within a round handles) and also in slow and
- * fast stretches lasting minutes on this machine kind, longer than a cell's rounds in a row
+ * Where `config.interleaved` says so (networked adapters), the cells take turns: sitting 1 of
+ * every cell, then sitting 2 of every cell still going, and so on. The machine's load changes
+ * within seconds (which alternating contenders within a sitting handles) and also in slow and
+ * fast stretches lasting minutes on this machine kind, longer than a cell's sittings in a row
  * take: a cell measured within one stretch reads that stretch's ratio. Interleaved, a cell's
- * rounds spread over the adapter's run, alongside the other cells still going. Otherwise each
- * cell runs its rounds back to back.
+ * sittings spread over the adapter's run, alongside the other cells still going. Otherwise
+ * each cell runs its sittings back to back.
  */
 export async function runAdapterCells(
   setup: AdapterSetup,
   config: BenchConfig,
   progress: RunProgress | undefined,
+  rotation: number,
 ): Promise<CellRounds[]> {
   const contenders = await setup.contenders();
   try {
-    return await measureCells(setup.name, contenders, config, progress, setup.beforeRound);
+    return await measureCells(setup, contenders, config, progress, rotation);
   } finally {
     await Promise.all(contenders.map((contender) => contender.close()));
   }
@@ -84,74 +90,69 @@ export async function runAdapterCells(
 /**
  * The cells of {@link runAdapterCells}, in turns or one after another. Contenders lacking an op
  * are left out of that cell. `delete` seeds keys from the fastest rate each contender showed so
- * far. `beforeRound` runs before each round of a cell (Postgres forces a checkpoint there when
+ * far. `beforeSitting` runs before each sitting of a cell (Postgres forces a checkpoint there when
  * one is due).
  */
 async function measureCells(
-  adapter: AdapterName,
+  { name: adapter, beforeSitting }: AdapterSetup,
   contenders: readonly Contender[],
   config: BenchConfig,
   progress: RunProgress | undefined,
-  beforeRound?: (ms: number) => Promise<void>,
+  rotation: number,
 ): Promise<CellRounds[]> {
-  const settle = config.settle(adapter);
   const fastest = new Map<string, number>();
   const rateKey = (kind: string, concurrency: number) => `${kind}/${concurrency}`;
   const cells = config.ops.flatMap((op) =>
     CONCURRENCIES.map((concurrency) => {
-      const durationMs = config.durationMs(adapter, concurrency);
-      const warmupMs = config.warmupMs(adapter, concurrency);
+      const contenderMs = sittingMs(config, adapter, op, concurrency);
       const plan: CellPlan = {
         adapter,
         op,
         concurrency,
         contenders: contenders.filter((contender) => contender.ops.has(op)),
-        rounds: config.rounds(adapter, op, concurrency),
-        ...(settle && { settle }),
-        warmupMs,
-        durationMs,
+        sittings: config.sittings(adapter, op, concurrency),
+        roundsPerSitting: config.roundsPerSitting(adapter, op, concurrency),
+        rotation,
+        warmupMs: config.warmupMs(adapter, concurrency),
+        rewarmMs: REWARM_MS,
+        durationMs: config.durationMs(adapter, op, concurrency),
         capacity: (contender) => {
           const rate = fastest.get(rateKey(contender.kind, concurrency)) ?? 50_000;
-          const wanted = Math.ceil((rate * DELETE_HEADROOM * (warmupMs + durationMs)) / 1000);
+          const wanted = Math.ceil((rate * DELETE_HEADROOM * contenderMs) / 1000);
           return Math.min(config.maxDeleteKeys, wanted);
         },
       };
       const step = cellStep(adapter, op, concurrency);
       const taking = plan.contenders.length;
       progress?.plan(step, plannedCellMs(config, adapter, op, concurrency, taking));
-      return {
-        plan,
-        step,
-        roundMs: roundMs(config, adapter, concurrency, taking),
-        rounds: cellRounds(plan),
-      };
+      return { plan, step, sittingMs: taking * contenderMs, turns: cellTurns(plan) };
     }),
   );
   const turns = config.interleaved(adapter) ? [cells] : cells.map((cell) => [cell]);
   for (const taking of turns) {
-    for (let sweep = 1; taking.some((cell) => !cell.rounds.done); sweep++) {
-      const going = taking.filter((cell) => !cell.rounds.done);
-      if (going.length > 1) log(`${adapter}: round ${sweep}, ${going.length} cells going`);
+    for (let sweep = 1; taking.some((cell) => !cell.turns.done); sweep++) {
+      const going = taking.filter((cell) => !cell.turns.done);
+      if (going.length > 1) log(`${adapter}: sitting ${sweep}, ${going.length} cells going`);
       for (const cell of going) {
-        await beforeRound?.(cell.roundMs);
-        await cell.rounds.next();
+        await beforeSitting?.(cell.sittingMs);
+        await cell.turns.next();
         cell.plan.contenders.forEach((contender, index) => {
           const key = rateKey(contender.kind, cell.plan.concurrency);
-          const rate = cell.rounds.results[index]?.at(-1)?.rate ?? 0;
-          fastest.set(key, Math.max(fastest.get(key) ?? 0, rate));
+          const rates = (cell.turns.results[index] ?? []).map((window) => window.rate);
+          fastest.set(key, Math.max(fastest.get(key) ?? 0, ...rates));
         });
-        progress?.advance(cell.step, cell.roundMs);
+        progress?.advance(cell.step, cell.sittingMs);
       }
-      const finished = going.filter((cell) => cell.rounds.done).map((cell) => cell.step);
+      const finished = going.filter((cell) => cell.turns.done).map((cell) => cell.step);
       // Back to back, a cell's progress is logged once, when it finishes.
       if (finished.length > 0 || going.length > 1) progress?.finish(...finished);
     }
   }
-  return cells.map(({ plan, rounds }) => ({
+  return cells.map(({ plan, turns }) => ({
     adapter,
     op: plan.op,
     concurrency: plan.concurrency,
-    contenders: byContender(plan.contenders, rounds.results),
+    contenders: byContender(plan.contenders, turns.results),
   }));
 }
 

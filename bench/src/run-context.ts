@@ -11,11 +11,16 @@ export interface RunContext {
   loadAverage: { start: number; end: number };
   /** How long each measurement ran, for the docs' method section. */
   method: {
-    /** How many rounds each cell had, as text (`2`, or `2; 1 at c64 for ...`). */
+    /** How many sittings each cell had, as text (`2`, or `2; 1 at c64 for ...`); rounds before 2026-12-02. */
     rounds: string;
     /**
-     * Adapters whose cells took turns round by round, a Postgres checkpoint forced only when a
-     * timed one could land in the next round. Absent in earlier runs: every cell ran its rounds
+     * What a quick networked sitting holds, as text. Absent in full runs and earlier runs: a
+     * sitting was one round, one window per contender, each after its own warm-up.
+     */
+    sittings?: string;
+    /**
+     * Adapters whose cells took turns sitting by sitting, a Postgres checkpoint forced only when
+     * a timed one could land in the next sitting. Absent in earlier runs: every cell ran its rounds
      * back to back, after a forced checkpoint on Postgres.
      */
     interleaved?: AdapterName[];

@@ -1,4 +1,4 @@
-import { collectGarbage, measureAlternating } from '../alternating-rounds.js';
+import { collectGarbage, measureAlternating } from '../alternating-turns.js';
 import { runClosedLoop } from '../closed-loop.js';
 import { formatRate, log } from '../format.js';
 import { LatencyHistogram } from '../histogram.js';

@@ -1,5 +1,5 @@
 import type { KVBackend } from '@strongbox/core';
-import { collectGarbage, measureAlternating } from '../alternating-rounds.js';
+import { collectGarbage, measureAlternating } from '../alternating-turns.js';
 import { formatRate, log } from '../format.js';
 import { median, quantile } from '../stats.js';
 import { VALUE } from '../workloads.js';

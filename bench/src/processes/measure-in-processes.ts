@@ -11,24 +11,29 @@ const CHILD = new URL('./measure-process.js', import.meta.url);
  * Measure every cell of `adapter` in `processes` fresh processes, one after another (each with
  * this process's Node flags and the bench's `flags`), and pool their rounds: each contender's
  * rounds of a cell are the rounds of every process in turn, so a round still pairs measurements
- * taken back to back.
+ * taken back to back. `measured` gets each process's cells as it finishes.
  */
 export async function measureInProcesses(
   adapter: AdapterName,
   processes: number,
   flags: readonly string[],
+  measured: (cells: readonly CellRounds[]) => void,
 ): Promise<CellRounds[]> {
   let pooled: CellRounds[] | undefined;
   for (let index = 0; index < processes; index++) {
     log(`${adapter}: process ${index + 1}/${processes}`);
-    const cells = await measureInProcess([...flags, `--only=${adapter}`]);
+    const cells = await measureInProcess([...flags, `--only=${adapter}`], index);
+    measured(cells);
     pooled = pooled === undefined ? cells : poolRounds(pooled, cells);
   }
   return pooled ?? [];
 }
 
-async function measureInProcess(flags: readonly string[]): Promise<CellRounds[]> {
-  const child = fork(CHILD, flags, { serialization: 'advanced' });
+async function measureInProcess(flags: readonly string[], index: number): Promise<CellRounds[]> {
+  const child = fork(CHILD, flags, {
+    serialization: 'advanced',
+    env: { ...process.env, BENCH_PROCESS_INDEX: String(index) },
+  });
   let cells: CellRounds[] | undefined;
   child.on('message', (message) => {
     cells = fromMessage(message as CellRoundsMessage);

@@ -141,12 +141,18 @@ function methodSection(records: readonly BenchRecord[], context: RunContext): st
     '- Contenders take turns in rounds, in an order rotated each round; ops/s is the median over',
     '  rounds, ± half their range relative to it (0 % with one round); p50/p99 come from all rounds.',
     '  A ratio is the median of the per-round ratios, each taken between two measurements of the',
-    `  same round. Rounds per cell: ${context.method.rounds}.`,
+    ...(context.method.sittings === undefined
+      ? [`  same round. Rounds per cell: ${context.method.rounds}.`]
+      : [
+          '  same round. Rounds come in sittings: each contender collects garbage and warms up, then',
+          "  the sitting's rounds follow back to back, the contenders alternating (forward, then",
+          `  backward): ${context.method.sittings}. Sittings per cell: ${context.method.rounds}.`,
+        ]),
     ...(interleaved.length > 0
       ? [
-          `- The cells of ${interleaved.join(', ')} take turns as well: round 1 of every cell, then`,
-          "  round 2 of every cell still going, and so on, so that a cell's rounds spread over the",
-          "  adapter's whole run instead of one stretch of the machine's load.",
+          `- The cells of ${interleaved.join(', ')} take turns as well: ${context.method.sittings === undefined ? 'round' : 'sitting'} 1 of every cell, then`,
+          `  ${context.method.sittings === undefined ? 'round' : 'sitting'} 2 of every cell still going, and so on, so that a cell's measurements spread over`,
+          "  the adapter's whole run instead of one stretch of the machine's load.",
         ]
       : []),
     "- `raw` sends exactly what the adapter sends (the adapter's own SQL or Lua, its driver options",

@@ -138,7 +138,10 @@ function methodOf(config: BenchConfig): RunContext['method'] {
           `${config.sittings('postgres', 'delete', 64)} for the other networked c64 cells`) +
       (config.adapters.includes('memory') ? `; memory: ${inProcesses(config, 'memory')}` : ''),
     ...(config.quick && { sittings: sittingsOf(config) }),
-    interleaved: config.adapters.filter((adapter) => config.interleaved(adapter)),
+    // Cells take turns only where a process runs more than one sitting of them.
+    interleaved: config.adapters.filter(
+      (adapter) => config.interleaved(adapter) && config.sittings(adapter, 'get-hit', 1) > 1,
+    ),
     warmupMs,
     durationMs,
     sustainedMs: config.sustainedMs,

@@ -24,7 +24,10 @@ export interface CellPlan {
   rotation: number;
   /** Warm-up before a contender's first window of a sitting, right after a garbage collection. */
   warmupMs: number;
-  /** Warm-up before each later window: the contender's workers refill their pipelines. */
+  /**
+   * Least warm-up before each later window, as the contender's workers refill their pipelines
+   * (longer for slow contenders, see `rewarmMs`).
+   */
   rewarmMs: number;
   /** Length of one measurement window. */
   durationMs: number;
@@ -83,46 +86,71 @@ export function cellTurns(plan: CellPlan): AlternatingTurns<Measurement> {
     async ({ order, turn, turns }) => {
       const workloads = new Map<number, PreparedWorkload>();
       const measured = plan.contenders.map((): Measurement[] => []);
-      for (let round = 0; round < plan.roundsPerSitting; round++) {
+      const last = plan.roundsPerSitting - 1;
+      for (let round = 0; round <= last; round++) {
         for (const index of round % 2 === 0 ? order : [...order].reverse()) {
+          const contender = plan.contenders[index] as Contender;
+          const windows = measured[index] as Measurement[];
           let workload = workloads.get(index);
-          const first = workload === undefined;
           if (workload === undefined) {
-            workload = await prepareWorkload(plan.op, plan.contenders[index] as Contender, {
+            workload = await prepareWorkload(plan.op, contender, {
               concurrency: plan.concurrency,
-              capacity: plan.capacity(plan.contenders[index] as Contender),
+              capacity: plan.capacity(contender),
             });
             workloads.set(index, workload);
             collectGarbage();
           }
+          const previous = windows.at(-1);
           const result = await runClosedLoop(workload.step, {
             concurrency: plan.concurrency,
-            warmupMs: first ? plan.warmupMs : plan.rewarmMs,
+            warmupMs: previous === undefined ? plan.warmupMs : rewarmMs(plan, previous.rate),
             durationMs: plan.durationMs,
           });
-          measured[index]?.push({
+          const window: Measurement = {
             rate: (result.ops * 1000) / result.elapsedMs,
             latency: result.latency,
             totalOps: result.totalOps,
             counters: {},
-          });
+          };
+          windows.push(window);
+          if (round === last) {
+            // Tidy up right after the contender's last window, as a one-round sitting always did:
+            // its leftover keys and their array must not weigh on the contenders still to come.
+            window.counters = (await workload.finish?.()) ?? {};
+            workloads.delete(index);
+            logSitting(plan, contender, windows, `${turn + 1}/${turns}`);
+          }
         }
-      }
-      for (const [index, workload] of workloads) {
-        const windows = measured[index] ?? [];
-        const last = windows.at(-1);
-        if (last !== undefined) last.counters = (await workload.finish?.()) ?? {};
-        const contender = plan.contenders[index] as Contender;
-        const latency = new LatencyHistogram();
-        for (const window of windows) latency.merge(window.latency);
-        log(
-          `  ${plan.adapter} ${plan.op} c${plan.concurrency} sitting ${turn + 1}/${turns} ` +
-            `${contender.kind}: ${formatRate(median(windows.map((window) => window.rate)))} ops/s ` +
-            `(median of ${windows.length}), p99 ${latency.percentile(0.99).toFixed(3)} ms`,
-        );
       }
       return measured;
     },
+  );
+}
+
+/**
+ * The re-warm-up before a later window of a contender measured at `rate` in its previous
+ * window: at least `plan.rewarmMs`, and three operations' time of every worker (at most the first
+ * warm-up), so that workers that all started together finish out of step before the window
+ * counts them (a Postgres c64 write at 5k ops/s takes 12 ms).
+ */
+function rewarmMs(plan: CellPlan, rate: number): number {
+  const outOfStep = rate > 0 ? (3 * plan.concurrency * 1000) / rate : plan.warmupMs;
+  return Math.min(plan.warmupMs, Math.max(plan.rewarmMs, outOfStep));
+}
+
+/** One log line per contender and sitting: the median of its windows and their pooled p99. */
+function logSitting(
+  plan: CellPlan,
+  contender: Contender,
+  windows: readonly Measurement[],
+  sitting: string,
+): void {
+  const latency = new LatencyHistogram();
+  for (const window of windows) latency.merge(window.latency);
+  log(
+    `  ${plan.adapter} ${plan.op} c${plan.concurrency} sitting ${sitting} ${contender.kind}: ` +
+      `${formatRate(median(windows.map((window) => window.rate)))} ops/s (median of ` +
+      `${windows.length}), p99 ${latency.percentile(0.99).toFixed(3)} ms`,
   );
 }
 

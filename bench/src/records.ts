@@ -9,6 +9,8 @@ export interface CellResult {
   op: OpName;
   concurrency: number;
   results: ContenderResult[];
+  /** Rounds per sitting: a contender's rounds come in sittings of this many (see `CellPlan`). */
+  roundsPerSitting: number;
   /** Protocol messages per operation by contender, from the counting proxy (networked only). */
   roundTripsPerOp?: Partial<Record<ContenderKind, number>>;
 }
@@ -73,7 +75,10 @@ export function toRecords(cells: readonly CellResult[]): BenchRecord[] {
         p99Ms: round(strongbox.p99Ms, 4),
         contenderOpsPerSec: round(other.opsPerSec),
         ratio: pairedRatio(strongbox.roundOpsPerSec, other.roundOpsPerSec),
-        ...optional('ratioError', pairedRatioError(strongbox.roundOpsPerSec, other.roundOpsPerSec)),
+        ...optional(
+          'ratioError',
+          pairedRatioError(strongbox.roundOpsPerSec, other.roundOpsPerSec, cell.roundsPerSitting),
+        ),
         contenderP50Ms: round(other.p50Ms, 4),
         contenderP99Ms: round(other.p99Ms, 4),
         spread: round(strongbox.spread, 3),
@@ -101,13 +106,24 @@ export function pairedRatio(strongbox: readonly number[], other: readonly number
   return ratios.length === 0 ? null : Number(median(ratios).toPrecision(3));
 }
 
-/** {@link BenchRecord.ratioError}: undefined below three rounds. */
+/**
+ * {@link BenchRecord.ratioError}: the robust standard error of the median of the sittings' own
+ * medians of the log ratio (rounds taken `roundsPerSitting` at a time), because a sitting's
+ * rounds share its process and its warm-up, and the spread between processes is what moves a
+ * ratio most at c64. Undefined below three sittings.
+ */
 export function pairedRatioError(
   strongbox: readonly number[],
   other: readonly number[],
+  roundsPerSitting: number,
 ): number | undefined {
-  const ratios = roundRatios(strongbox, other);
-  return ratios.length < 3 ? undefined : medianStandardError(ratios.map(Math.log));
+  const sittings: number[] = [];
+  for (let start = 0; start < strongbox.length; start += roundsPerSitting) {
+    const end = start + roundsPerSitting;
+    const ratios = roundRatios(strongbox.slice(start, end), other.slice(start, end));
+    if (ratios.length > 0) sittings.push(median(ratios.map(Math.log)));
+  }
+  return sittings.length < 3 ? undefined : medianStandardError(sittings);
 }
 
 function optional<K extends string>(

@@ -20,6 +20,8 @@ export interface CellRounds {
   adapter: AdapterName;
   op: OpName;
   concurrency: number;
+  /** Rounds per sitting: each contender's rounds come in sittings of this many. */
+  roundsPerSitting: number;
   /** Strongbox first, then its baselines. */
   contenders: ContenderRounds[];
 }
@@ -62,7 +64,7 @@ function sittingMs(
 
 /**
  * Measure every configured op × concurrency of the adapter `setup` started, on contenders it
- * builds for the run and closes after. Each round of cells moves `progress` on, when given.
+ * builds for the run and closes after. Each sitting of cells moves `progress` on, when given.
  * `rotation` picks the contender each cell's first sitting starts with (see `CellPlan.rotation`).
  *
  * Where `config.interleaved` says so (networked adapters), the cells take turns: sitting 1 of
@@ -117,7 +119,9 @@ async function measureCells(
         rewarmMs: REWARM_MS,
         durationMs: config.durationMs(adapter, op, concurrency),
         capacity: (contender) => {
-          const rate = fastest.get(rateKey(contender.kind, concurrency)) ?? 50_000;
+          // No rate seen yet (a run of `delete` alone): as many keys as a measurement may seed.
+          const rate = fastest.get(rateKey(contender.kind, concurrency));
+          if (rate === undefined) return config.maxDeleteKeys;
           const wanted = Math.ceil((rate * DELETE_HEADROOM * contenderMs) / 1000);
           return Math.min(config.maxDeleteKeys, wanted);
         },
@@ -152,16 +156,24 @@ async function measureCells(
     adapter,
     op: plan.op,
     concurrency: plan.concurrency,
+    roundsPerSitting: plan.roundsPerSitting,
     contenders: byContender(plan.contenders, turns.results),
   }));
 }
 
 /** A cell's rounds summarized: each contender's median rate, pooled latency, summed counters. */
-export function summarizeCell({ adapter, op, concurrency, contenders }: CellRounds): CellResult {
+export function summarizeCell({
+  adapter,
+  op,
+  concurrency,
+  roundsPerSitting,
+  contenders,
+}: CellRounds): CellResult {
   return {
     adapter,
     op,
     concurrency,
+    roundsPerSitting,
     results: contenders.map((rounds) => summarizeRounds(op, rounds)),
   };
 }

@@ -23,7 +23,7 @@ export function renderTable(cells: readonly CellResult[]): string {
       const ratio =
         result === strongbox || strongbox === undefined
           ? ''
-          : ratioText(strongbox.roundOpsPerSec, result.roundOpsPerSec);
+          : ratioText(strongbox.roundOpsPerSec, result.roundOpsPerSec, cell.roundsPerSitting);
       const roundTrips = cell.roundTripsPerOp?.[result.kind];
       rows.push([
         cell.adapter,
@@ -53,11 +53,15 @@ export function renderTable(cells: readonly CellResult[]): string {
   );
 }
 
-/** `0.86x ±3%` (the ± from three rounds on); empty when the contender finished nothing. */
-function ratioText(strongbox: readonly number[], other: readonly number[]): string {
+/** `0.86x ±3%` (the ± from three sittings on); empty when the contender finished nothing. */
+function ratioText(
+  strongbox: readonly number[],
+  other: readonly number[],
+  roundsPerSitting: number,
+): string {
   const paired = pairedRatio(strongbox, other);
   if (paired === null) return '';
-  const error = pairedRatioError(strongbox, other);
+  const error = pairedRatioError(strongbox, other, roundsPerSitting);
   return `${paired.toFixed(2)}x${error === undefined ? '' : ` ±${(error * 100).toFixed(0)}%`}`;
 }
 

@@ -138,21 +138,27 @@ function methodSection(records: readonly BenchRecord[], context: RunContext): st
     '- Closed loop: *c* workers (1 or 64) each issue the next operation when the previous one',
     '  resolves. Throughput is operations finished per second of the measured window, after a',
     `  warm-up on the same clients. Measurement lengths: ${durations}.`,
-    '- Contenders take turns in rounds, in an order rotated each round; ops/s is the median over',
-    '  rounds, ± half their range relative to it (0 % with one round); p50/p99 come from all rounds.',
-    '  A ratio is the median of the per-round ratios, each taken between two measurements of the',
     ...(context.method.sittings === undefined
-      ? [`  same round. Rounds per cell: ${context.method.rounds}.`]
+      ? [
+          '- Contenders take turns in rounds, in an order rotated each round; ops/s is the median over',
+          '  rounds, ± half their range relative to it (0 % with one round); p50/p99 come from all rounds.',
+          '  A ratio is the median of the per-round ratios, each taken between two measurements of the',
+          `  same round. Rounds per cell: ${context.method.rounds}.`,
+        ]
       : [
-          '  same round. Rounds come in sittings: each contender collects garbage and warms up, then',
-          "  the sitting's rounds follow back to back, the contenders alternating (forward, then",
-          `  backward): ${context.method.sittings}. Sittings per cell: ${context.method.rounds}.`,
+          '- Contenders take turns in rounds; ops/s is the median over rounds, ± half their range',
+          '  relative to it (wide with short windows); p50/p99 come from all rounds. A ratio is the',
+          '  median of the per-round ratios, each taken between two measurements of the same round.',
+          '  Rounds come in sittings: each contender collects garbage and warms up, then the',
+          "  sitting's rounds follow back to back, the contenders alternating (forward, then",
+          `  backward; the first one rotated between sittings): ${context.method.sittings}.`,
+          `  Sittings per cell: ${context.method.rounds}.`,
         ]),
     ...(interleaved.length > 0
       ? [
-          `- The cells of ${interleaved.join(', ')} take turns as well: ${context.method.sittings === undefined ? 'round' : 'sitting'} 1 of every cell, then`,
-          `  ${context.method.sittings === undefined ? 'round' : 'sitting'} 2 of every cell still going, and so on, so that a cell's measurements spread over`,
-          "  the adapter's whole run instead of one stretch of the machine's load.",
+          `- The cells of ${interleaved.join(', ')} take turns as well: round 1 of every cell, then`,
+          "  round 2 of every cell still going, and so on, so that a cell's rounds spread over the",
+          "  adapter's whole run instead of one stretch of the machine's load.",
         ]
       : []),
     "- `raw` sends exactly what the adapter sends (the adapter's own SQL or Lua, its driver options",
@@ -172,7 +178,7 @@ function methodSection(records: readonly BenchRecord[], context: RunContext): st
     '- Servers: throwaway PostgreSQL with stock durability (fsync on, synchronous commit) and Redis',
     '  with its stock RDB snapshots, settings below.',
     context.method.interleaved !== undefined
-      ? '  A Postgres checkpoint is forced before any round of a cell that a timed one could land in,'
+      ? '  A Postgres checkpoint is forced before any round or sitting of a cell that a timed one could land in,'
       : '  A Postgres checkpoint is forced before each cell,',
     '  so that no timed checkpoint lands inside a measurement and slows only the contender it hits.',
     '',

@@ -55,19 +55,10 @@ export interface BenchConfig {
 }
 
 /**
- * Quick mode's warm-ups, chosen from two quick runs back to back on an idle machine
- * (2026-12-02, 60 ms warm-up and 200 ms windows networked): networked c1 windows were bimodal,
- * and a 100 ms-resolution trace showed the slow mode is the time after the forced garbage
- * collection that starts a contender's measurements: a loop needs 100–300 ms (Redis) and up to
- * 600 ms (Postgres c1) to get back to its steady rate, 20–40 ms in memory. So quick mode warms
- * up past that ramp (see {@link quickWarmupMs}) and then measures in sittings (see
- * {@link quickSitting}), one per cell in each of its processes (see {@link QUICK_PROCESSES}).
- */
-/**
  * A quick networked sitting: after each contender's warm-up, rounds of 50 ms windows, the
- * contenders alternating (forward, then backward), each later window after a 10 ms re-warm-up
- * that refills the workers' pipelines. One window per contender and sitting, as quick mode had
- * until 2026-12-02, put a contender's warm-up and garbage collection between the two sides of a
+ * contenders alternating (forward, then backward), each later window after a re-warm-up of at
+ * least {@link REWARM_MS} that refills the workers' pipelines (see `rewarmMs` in
+ * measure-cell). One window per contender and sitting, as quick mode had until 2026-12-02, put a contender's warm-up and garbage collection between the two sides of a
  * ratio: one round's ratio varied 5–12 % on a quiet day and 24–27 % on a noisy one, and two
  * quick runs disagreed beyond ±10 % on 27–32 of 108 rows. Measured on Redis `get` (2026-12-02,
  * 24 rounds each way, alternating): at c1 the machine stalls a loop for about 20 ms a few times
@@ -86,7 +77,10 @@ export function quickSitting(
   return { rounds: concurrency === 1 ? 6 : 10, windowMs: 50 };
 }
 
-/** Warm-up before every window of a sitting but a contender's first (see {@link quickSitting}). */
+/**
+ * Least warm-up before every window of a sitting but a contender's first: longer where three
+ * operations of every worker take longer (see {@link quickSitting}).
+ */
 export const REWARM_MS = 10;
 
 /**
@@ -129,7 +123,14 @@ function interleavesCells(adapter: AdapterName): boolean {
  */
 const QUICK_MAX_DELETE_KEYS = 350_000;
 
-/** Quick mode's warm-up: past the slow stretch after each sitting's garbage collections. */
+/**
+ * Quick mode's warm-ups, chosen from two quick runs back to back on an idle machine
+ * (2026-12-02, 60 ms warm-up and 200 ms windows networked): networked c1 windows were bimodal,
+ * and a 100 ms-resolution trace showed the slow mode is the time after the forced garbage
+ * collection that starts a contender's measurements: a loop needs 100–300 ms (Redis) and up to
+ * 600 ms (Postgres c1) to get back to its steady rate, 20–40 ms in memory. So quick mode warms
+ * up past that ramp before a contender's first window of a sitting (see {@link quickSitting}).
+ */
 export function quickWarmupMs(networked: boolean, concurrency: number): number {
   if (!networked) return 50;
   return concurrency === 1 ? 500 : 300;

@@ -164,8 +164,8 @@ function sittingsOf(config: BenchConfig): string {
     config.durationMs('postgres', op, concurrency);
   return (
     `${rounds('get-hit', 1)} rounds at c1 and ${rounds('get-hit', 64)} at c64 of ` +
-    `${windowMs('get-hit', 1)} ms windows, each after a ${REWARM_MS} ms re-warm-up but a ` +
-    `contender's first; cas-hot c64: ${rounds('cas-hot', 64)} round of ` +
+    `${windowMs('get-hit', 1)} ms windows, each after a re-warm-up (at least ${REWARM_MS} ms, ` +
+    `three operations of every worker where longer) but a contender's first; cas-hot c64: ${rounds('cas-hot', 64)} round of ` +
     `${windowMs('cas-hot', 64)} ms`
   );
 }

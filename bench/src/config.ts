@@ -91,8 +91,12 @@ export const REWARM_MS = 10;
  * and 1.44×, and six one-process runs of Redis `get` c64 gave Strongbox ÷ Keyv 1.13×, 1.38×,
  * 1.40×, 1.46×, 1.04× and 1.31×, each ±4–8 % (standard error within its process), where a c1
  * ratio moved by a few percent. Any one process is a single draw of that; pooling rounds from
- * several makes the median a middle draw. Quick mode: memory 5 processes of 3 sittings of one
- * round; networked adapters 10 processes of one sitting (a fresh server each, 5–10 s to start).
+ * several makes the median a middle draw. A networked sitting is also a draw of the machine's
+ * state: on Redis, ten sittings of a cell in one process varied about as much as ten in
+ * separate processes (10–13 % against 11–13 %, 2026-12-02), so each sitting counts wherever it
+ * runs, and the ratio's error shrinks only with more of them (see bench/README.md). Quick mode:
+ * memory 5 processes of 3 sittings of one round; networked adapters 10 processes of one sitting
+ * (a fresh server each, 5–10 s to start).
  * Full mode: memory 3 of 2, networked adapters one process.
  */
 export const QUICK_PROCESSES = { memory: 5, networked: 10 } as const;

@@ -95,13 +95,21 @@ export const REWARM_MS = 10;
  * state: on Redis, ten sittings of a cell in one process varied about as much as ten in
  * separate processes (10–13 % against 11–13 %, 2026-12-02), so each sitting counts wherever it
  * runs, and the ratio's error shrinks only with more of them (see bench/README.md). Quick mode:
- * memory 5 processes of 3 sittings of one round; networked adapters 10 processes of one sitting
- * (a fresh server each, 5–10 s to start).
- * Full mode: memory 3 of 2, networked adapters one process.
+ * memory 5 processes, networked adapters 10 (a fresh server each, 5–10 s to start), each of
+ * {@link QUICK_SITTINGS} sittings. Full mode: memory 3 of 2, networked adapters one process.
  */
 export const QUICK_PROCESSES = { memory: 5, networked: 10 } as const;
 const FULL_MEMORY_PROCESSES = 3;
-const QUICK_MEMORY_SITTINGS = 3;
+
+/**
+ * Sittings of every quick cell in each process. A networked sitting's log ratio varies 10–17 %
+ * (one standard deviation) with the machine's state, so with one sitting in each of ten
+ * processes two runs' rows differed by 5.6 % (root mean square) and 5 of 108 passed ±10 %
+ * (2026-12-02). Three sittings bring that to 2.8–3.6 %: two runs back to back agreed within
+ * ±10 % on every row of Postgres, Redis and Redis Cluster (bench/results/quick-agreement.txt),
+ * at about three times the time (23–26 min an adapter).
+ */
+const QUICK_SITTINGS = 3;
 
 /**
  * Networked adapters' cells take turns sitting by sitting (sitting 1 of every cell, then
@@ -146,7 +154,7 @@ export function quickWarmupMs(networked: boolean, concurrency: number): number {
  * one round for every c1 cell and for the c64 cells that carry targets, one for the other c64
  * cells. Memory reaches steady state at once and runs 1 s, in several processes (see
  * {@link QUICK_PROCESSES}). Quick mode runs networked cells in sittings of short windows (see
- * {@link quickSitting}), one in each of ten processes.
+ * {@link quickSitting}), three in each of ten processes.
  * `--sittings=N` sets every cell's sittings per process (and no more). Results go to .tmp/bench
  * unless `--save` is given.
  */
@@ -172,7 +180,7 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
       save,
       adapters,
       ops,
-      sittings: (adapter) => fixedSittings ?? (adapter === 'memory' ? QUICK_MEMORY_SITTINGS : 1),
+      sittings: () => fixedSittings ?? QUICK_SITTINGS,
       roundsPerSitting: (adapter, op, concurrency) =>
         adapter === 'memory' ? 1 : quickSitting(op, concurrency).rounds,
       processes: (adapter) =>
